@@ -1,0 +1,18 @@
+"""Symbolic derivations (SymPy only): one module per topic, a registry of every claim."""
+from .core import Derivation, DerivationError, Fact, Step, catalog, claim, equal, get
+
+__all__ = ["Derivation", "DerivationError", "Fact", "Step", "catalog", "claim", "equal", "get"]
+
+from . import init_variance, init_units, init_symmetry, activations  # noqa: E402,F401  (registering the claims)
+from .init_variance import (  # noqa: E402
+    he_variance, lecun_variance, preact_variance, product_variance, relu_second_moment,
+    variance_recursion, xavier_variance,
+)
+from .init_units import linear_unit_variance, shifted_relu_variance  # noqa: E402
+from .init_symmetry import layer_variances, overflow_depth, underflow_depth  # noqa: E402
+
+__all__ += [
+    "he_variance", "lecun_variance", "preact_variance", "product_variance", "relu_second_moment",
+    "variance_recursion", "xavier_variance", "linear_unit_variance", "shifted_relu_variance",
+    "layer_variances", "overflow_depth", "underflow_depth",
+]

@@ -1,0 +1,279 @@
+"""The Derivation record, its step-by-step check, and the claim registry.
+
+A derivation is data: the claim's symbols and assumptions, a chain of steps
+e0 = e1 = ... = ek each with its reason, and the result SymPy computed from the model.
+``check()`` verifies every link with ``simplify(a - b) == 0``, falling back to exact
+evaluation at random rational points when simplify is inconclusive; never ``==`` on
+expression trees.
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+__all__ = [
+    "Step", "Fact", "Derivation", "DerivationError", "equal", "claim", "catalog", "get",
+]
+
+
+class DerivationError(AssertionError):
+    """A link of a derivation, or one of its facts, does not hold."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One link target of a chain: ``expr`` equals the previous expression because of ``reason``.
+
+    ``rule`` optionally maps both sides to the canonical form they are compared in, in
+    place of the derivation's ``evaluate``: it is how an assumption that is not an
+    algebraic identity (the symmetry of an unknown density, say) is put to work.
+    """
+
+    expr: sp.Basic
+    reason: str
+    rule: Callable[[sp.Basic], sp.Basic] | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A further statement ``lhs = rhs`` the derivation proves (an instance, a side result)."""
+
+    statement: str
+    lhs: sp.Basic
+    rhs: sp.Basic
+    holds: bool = True
+
+
+def _random_rational(symbol: sp.Symbol, rng: random.Random) -> sp.Rational:
+    if symbol.is_integer:
+        low = 1 if symbol.is_nonnegative else -7
+        return sp.Integer(rng.randint(low, 9))
+    value = sp.Rational(rng.randint(1, 97), rng.randint(1, 31))
+    if symbol.is_positive or symbol.is_nonnegative:
+        return value
+    return value if rng.random() < 0.5 else -value
+
+
+def equal(a: sp.Basic, b: sp.Basic, *, trials: int = 6, seed: int = 0) -> bool:
+    """Whether ``a`` and ``b`` are the same expression for every value of their symbols.
+
+    ``simplify(a - b) == 0`` decides when it can; otherwise the difference is evaluated
+    exactly (or to 50 digits for transcendental values) at random rational points that
+    respect the symbols' assumptions. A non-zero value proves them different.
+    """
+    if isinstance(a, sp.Equality) or isinstance(b, sp.Equality):
+        if not (isinstance(a, sp.Equality) and isinstance(b, sp.Equality)):
+            return False
+        return equal(a.lhs - a.rhs, b.lhs - b.rhs, trials=trials, seed=seed)
+    if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
+        a, b = sp.Matrix(a), sp.Matrix(b)
+        return a.shape == b.shape and all(
+            equal(p, q, trials=trials, seed=seed) for p, q in zip(a, b)
+        )
+    if isinstance(a, sp.logic.boolalg.Boolean) or isinstance(b, sp.logic.boolalg.Boolean):
+        return bool(a) is bool(b)
+    difference = sp.sympify(a) - sp.sympify(b)
+    if difference == 0:
+        return True
+    simplified = sp.simplify(difference)
+    if simplified == 0:
+        return True
+    if simplified.has(sp.Indexed, sp.Sum, sp.Integral, sp.Function("p")):
+        return False
+    rng = random.Random(seed)
+    symbols = sorted((s for s in simplified.free_symbols if isinstance(s, sp.Symbol)), key=str)
+    decided = 0
+    for _ in range(trials):
+        point = {s: _random_rational(s, rng) for s in symbols}
+        number = sp.N(simplified.subs(point), 50)
+        if not number.is_number or number.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            continue
+        if sp.Abs(number) > sp.Float("1e-40", 50):
+            return False
+        decided += 1
+    return decided > 0
+
+
+def _latex(expr: sp.Basic) -> str:
+    return sp.latex(expr)
+
+
+@dataclass
+class Derivation:
+    """One claim of CLAIMS.md, derived.
+
+    Attributes
+    ----------
+    id, title, source : the claim's public id, a short title, the seed file and problem.
+    checks : the check kinds CLAIMS.md lists for it, letters of "SMFN".
+    symbols : the free parameters, with their SymPy assumptions.
+    assumptions : human-readable assumptions, in the seed's notation.
+    steps : the chain; ``steps[0].expr`` is the starting expression (its reason is "").
+    result : what SymPy derived (an ``Eq``, an expression, or a solution).
+    values : named derived quantities; ``values["target"]`` is what a candidate answer is
+        compared with (defaults to the right-hand side of ``result``).
+    expected : an optional typed textbook form, proved equal to the target by ``check()``.
+    facts : further statements the derivation proves (instances on concrete families, ...).
+    answer : the answer in words, for claims that are questions.
+    evaluate : maps a step expression to a canonical value before links are compared
+        (e.g. the moment algebra that evaluates unevaluated expectations).
+    chain_ends_in_target : whether the chain's last expression must equal the target
+        (False where the chain proves a lemma and the target is computed beside it).
+    """
+
+    id: str
+    title: str
+    source: str
+    checks: str
+    symbols: tuple[sp.Symbol, ...]
+    assumptions: tuple[str, ...]
+    steps: list[Step]
+    result: sp.Basic
+    values: dict[str, sp.Basic] = field(default_factory=dict)
+    expected: sp.Basic | None = None
+    facts: list[Fact] = field(default_factory=list)
+    answer: str = ""
+    convention: str = ""
+    evaluate: Callable[[sp.Basic], sp.Basic] = staticmethod(lambda e: e)
+    chain_ends_in_target: bool = True
+
+    @property
+    def target(self) -> sp.Basic:
+        if "target" in self.values:
+            return self.values["target"]
+        if isinstance(self.result, sp.Equality):
+            return self.result.rhs
+        return self.result
+
+    def symbol(self, name: str) -> sp.Symbol:
+        for s in self.symbols:
+            if s.name == name:
+                return s
+        raise KeyError(f"{self.id} has no symbol {name!r}; it has {[s.name for s in self.symbols]}")
+
+    def check(self) -> int:
+        """Verify every link, the expected form and every fact; return the number verified.
+
+        Raises DerivationError naming the first link that fails.
+        """
+        verified = 0
+        for k in range(1, len(self.steps)):
+            before, after = self.steps[k - 1].expr, self.steps[k].expr
+            rule = self.steps[k].rule
+            canonical = rule if rule is not None else self.evaluate
+            lhs, rhs = canonical(before), canonical(after)
+            if not equal(lhs, rhs):
+                raise DerivationError(
+                    f"{self.id}: link {k} ({self.steps[k].reason}) fails: "
+                    f"{sp.sstr(before)} != {sp.sstr(after)}"
+                )
+            verified += 1
+        if self.steps and self.chain_ends_in_target:
+            last = self.evaluate(self.steps[-1].expr)
+            if not equal(last, self.target):
+                raise DerivationError(
+                    f"{self.id}: the chain ends in {sp.sstr(last)}, not the result {sp.sstr(self.target)}"
+                )
+            verified += 1
+        if self.expected is not None:
+            if not equal(self.expected, self.target):
+                raise DerivationError(
+                    f"{self.id}: expected form {sp.sstr(self.expected)} differs from the derived "
+                    f"{sp.sstr(self.target)}"
+                )
+            verified += 1
+        for fact in self.facts:
+            if equal(fact.lhs, fact.rhs) != fact.holds:
+                verb = "does not hold" if fact.holds else "holds although claimed false"
+                raise DerivationError(f"{self.id}: fact '{fact.statement}' {verb}")
+            verified += 1
+        return verified
+
+    def latex(self) -> str:
+        """The derivation as LaTeX: assumptions, the aligned chain with reasons, facts."""
+        lines = [rf"\paragraph{{{self.title}}} (\texttt{{{self.id}}}, {self.source})"]
+        if self.convention:
+            lines.append(self.convention)
+        if self.assumptions:
+            lines.append(r"\begin{itemize}")
+            lines += [rf"\item {a}" for a in self.assumptions]
+            lines.append(r"\end{itemize}")
+        if self.steps:
+            lines.append(r"\begin{align*}")
+            first, *rest = self.steps
+            body = [rf"& {_latex(first.expr)}"]
+            body += [rf"&= {_latex(s.expr)} && \text{{{s.reason}}}" for s in rest]
+            lines.append(" \\\\\n".join(body))
+            lines.append(r"\end{align*}")
+        lines.append(rf"Result: $\displaystyle {_latex(self.result)}$.")
+        for fact in self.facts:
+            relation = "=" if fact.holds else r"\neq"
+            lines.append(
+                rf"\\ {fact.statement}: ${_latex(fact.lhs)} {relation} {_latex(fact.rhs)}$."
+            )
+        if self.answer:
+            lines.append(rf"\\ \textbf{{Answer.}} {self.answer}")
+        return "\n".join(lines)
+
+    def _repr_latex_(self) -> str:
+        return "$$" + _latex(self.result) + "$$"
+
+    def summary(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "symbols": [s.name for s in self.symbols],
+            "checks": list(self.checks),
+        }
+
+
+_BUILDERS: dict[str, Callable[[], Derivation]] = {}
+_BUILT: dict[str, Derivation] = {}
+
+
+def claim(claim_id: str) -> Callable[[Callable[[], Derivation]], Callable[[], Derivation]]:
+    """Register a builder of the Derivation with this id."""
+
+    def register(builder: Callable[[], Derivation]) -> Callable[[], Derivation]:
+        if claim_id in _BUILDERS:
+            raise ValueError(f"claim id {claim_id!r} registered twice")
+        _BUILDERS[claim_id] = builder
+        return builder
+
+    return register
+
+
+class _Catalog(Mapping):
+    """Every Derivation by id; each is built (and cached) on first access."""
+
+    def __getitem__(self, claim_id: str) -> Derivation:
+        return get(claim_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_BUILDERS)
+
+    def __len__(self) -> int:
+        return len(_BUILDERS)
+
+
+def catalog() -> Mapping[str, Derivation]:
+    """Every registered Derivation by id, in the order of CLAIMS.md."""
+    return _Catalog()
+
+
+def get(claim_id: str) -> Derivation:
+    """The Derivation with this id; ValueError naming ``claim_id`` for an unknown one."""
+    if not isinstance(claim_id, str):
+        raise TypeError(f"claim_id must be a string, not {type(claim_id).__name__}")
+    if claim_id not in _BUILDERS:
+        raise ValueError(f"claim_id {claim_id!r} is unknown; `dlproofs list` shows the ids")
+    if claim_id not in _BUILT:
+        derivation = _BUILDERS[claim_id]()
+        if derivation.id != claim_id:
+            raise RuntimeError(f"builder for {claim_id} made {derivation.id}")
+        _BUILT[claim_id] = derivation
+    return _BUILT[claim_id]
