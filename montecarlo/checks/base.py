@@ -1,0 +1,202 @@
+"""The check registry and the calibrated Monte-Carlo test every M check runs.
+
+A claim's numeric checks are registered here by kind: S (the derivation's own step check),
+M (Monte-Carlo cases), F (finite differences) and N (network runs). Every statistical
+test in the catalogue runs at level ``FAMILY_ALPHA / total_tests()`` (Bonferroni over the
+whole catalogue, so any subset that is run has a family-wise false-alarm probability of
+at most FAMILY_ALPHA), and takes as many draws as a 99% power against a 2% relative error
+needs, sized from a pilot run whose draws are not reused in the test.
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from derivations import Derivation, DerivationError, get
+from ..evidence import CheckResult, Evidence, claim_seed
+from ..stats import FAMILY_ALPHA, POWER, RELATIVE_ERROR, StreamingMoments, required_samples, z_critical, z_test
+
+__all__ = [
+    "Case", "Check", "register", "checks_of", "registered_claims", "total_tests", "alpha_per_test",
+    "run_check", "value_at", "KINDS",
+]
+
+KINDS = "SMFN"
+PILOT_SAMPLES = 1 << 15
+PILOT_MARGIN = 1.25  # more draws than the pilot's sd asks for, against the pilot's own error
+MAX_NUMBERS = 1 << 31  # cap on random numbers one case may draw (about 16 GiB of float64, streamed)
+CHUNK_NUMBERS = 1 << 22  # random numbers per chunk: memory stays near 32 MiB per array
+
+
+@dataclass(frozen=True)
+class Case:
+    """One parameter point of a Monte-Carlo check.
+
+    ``draw(rng, size, value)`` returns ``size`` iid draws whose ``statistic`` ("mean" or
+    "variance") should equal ``claimed(value)``, where ``value`` is the derivation's
+    ``values[value_key]`` (or a candidate's expression, for the "target" key) at ``point``.
+    With ``claimed_key`` the claimed value is instead ``values[claimed_key]`` at ``point``
+    (the draws still use ``value``). ``cost`` is the number of random numbers one draw
+    consumes (for chunking).
+    """
+
+    label: str
+    point: Mapping[str, float]
+    draw: Callable[[np.random.Generator, int, float], np.ndarray]
+    statistic: str = "mean"
+    value_key: str = "target"
+    claimed: Callable[[float], float] = staticmethod(lambda value: value)
+    claimed_key: str | None = None
+    cost: int = 1
+
+
+@dataclass
+class Check:
+    """A registered check of one kind for one claim.
+
+    ``run(derivation, seed, alpha, candidate)`` returns Evidence; ``tests`` is the number of
+    hypothesis tests it runs (0 for deterministic checks).
+    """
+
+    claim_id: str
+    kind: str
+    run: Callable[..., list[Evidence]]
+    tests: int = 0
+    cases: list[Case] = field(default_factory=list)
+
+
+_REGISTRY: dict[str, dict[str, Check]] = {}
+
+
+def register(check: Check) -> Check:
+    if check.kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {check.kind!r}")
+    _REGISTRY.setdefault(check.claim_id, {})
+    if check.kind in _REGISTRY[check.claim_id]:
+        raise ValueError(f"{check.claim_id} has a {check.kind} check already")
+    _REGISTRY[check.claim_id][check.kind] = check
+    return check
+
+
+def monte_carlo(claim_id: str, cases: list[Case]) -> Check:
+    """Register the M check of ``claim_id`` made of ``cases``."""
+    def run(derivation, seed, alpha, candidate=None):
+        return [run_case(derivation, case, seed=seed, stream=k, alpha=alpha, candidate=candidate)
+                for k, case in enumerate(cases)]
+    return register(Check(claim_id, "M", run, tests=len(cases), cases=cases))
+
+
+def _symbolic(derivation: Derivation, seed: int, alpha: float, candidate=None) -> list[Evidence]:
+    start = time.perf_counter()
+    try:
+        verified = derivation.check()
+        passed, note = True, f"{verified} links and facts verified by SymPy"
+    except DerivationError as error:
+        passed, note = False, str(error)
+    return [Evidence(derivation.id, "S", "derivation", passed, estimator="sympy",
+                     seconds=time.perf_counter() - start, details={"note": note})]
+
+
+def checks_of(claim_id: str) -> dict[str, Check]:
+    """The checks of a claim by kind, in the order S, M, F, N; S comes from the derivation."""
+    derivation = get(claim_id)
+    found = dict(_REGISTRY.get(claim_id, {}))
+    if "S" in derivation.checks:
+        found["S"] = Check(claim_id, "S", _symbolic)
+    missing = [k for k in derivation.checks if k not in found]
+    if missing:
+        raise LookupError(f"{claim_id} lists checks {derivation.checks} but has none of kind {''.join(missing)}")
+    return {k: found[k] for k in KINDS if k in found}
+
+
+def registered_claims() -> list[str]:
+    return list(_REGISTRY)
+
+
+def total_tests() -> int:
+    """The number of hypothesis tests in the whole catalogue (the Bonferroni denominator)."""
+    return sum(check.tests for by_kind in _REGISTRY.values() for check in by_kind.values())
+
+
+def alpha_per_test() -> float:
+    return FAMILY_ALPHA / max(total_tests(), 1)
+
+
+def run_check(claim_id: str, kind: str, *, seed: int | None = None, candidate=None) -> CheckResult:
+    """Run one kind of check of one claim; the seed defaults to the claim's own."""
+    checks = checks_of(claim_id)
+    if kind not in checks:
+        raise ValueError(f"kind {kind!r} is not a check of {claim_id}; it has {''.join(checks)}")
+    seed = claim_seed(claim_id) if seed is None else int(seed)
+    start = time.perf_counter()
+    evidence = checks[kind].run(get(claim_id), seed, alpha_per_test(), candidate)
+    passed = bool(evidence) and all(e.passed for e in evidence)
+    return CheckResult(claim_id, kind, passed, evidence, time.perf_counter() - start)
+
+
+def value_at(expr: sp.Basic, derivation: Derivation, point: Mapping[str, float]) -> float:
+    """The numeric value of ``expr`` with the claim's symbols set from ``point``."""
+    substitutions = {}
+    for symbol in sp.sympify(expr).free_symbols:
+        if symbol.name not in point:
+            raise ValueError(f"{sp.sstr(expr)} depends on {symbol.name}, which is not a symbol of {derivation.id}")
+        substitutions[symbol] = point[symbol.name]
+    value = complex(sp.N(sp.sympify(expr).subs(substitutions), 30))
+    if value.imag != 0 or not math.isfinite(value.real):
+        raise ValueError(f"{sp.sstr(expr)} is not a finite real number at {dict(point)}")
+    return value.real
+
+
+def _draws(case: Case, rng: np.random.Generator, count: int, value: float, moments: StreamingMoments) -> None:
+    chunk = max(1, CHUNK_NUMBERS // max(case.cost, 1))
+    done = 0
+    while done < count:
+        size = min(chunk, count - done)
+        moments.update(case.draw(rng, size, value))
+        done += size
+
+
+def run_case(derivation: Derivation, case: Case, *, seed: int, stream: int, alpha: float,
+             candidate=None) -> Evidence:
+    """Size, run and judge one case: a two-sided z-test of H0 statistic = claimed at ``alpha``."""
+    start = time.perf_counter()
+    expr = candidate if (candidate is not None and case.value_key == "target") else (
+        derivation.target if case.value_key == "target" else derivation.values[case.value_key])
+    value = value_at(expr, derivation, case.point)
+    if case.claimed_key is not None:
+        claimed = value_at(derivation.values[case.claimed_key], derivation, case.point)
+    else:
+        claimed = float(case.claimed(value))
+    rng = np.random.default_rng([seed, stream])
+    pilot = StreamingMoments()
+    _draws(case, rng, PILOT_SAMPLES, value, pilot)
+    sd = pilot.influence_sd(case.statistic)
+    effect = RELATIVE_ERROR * (abs(claimed) if claimed != 0 else sd)
+    cap = max(PILOT_SAMPLES, MAX_NUMBERS // max(case.cost, 1))
+    wanted = math.ceil(PILOT_MARGIN * required_samples(sd, effect, alpha, POWER)) if sd > 0 else PILOT_SAMPLES
+    count = min(max(wanted, PILOT_SAMPLES), cap)
+    moments = StreamingMoments()
+    _draws(case, rng, count, value, moments)
+    estimate = moments.estimate(case.statistic)
+    z, p = z_test(estimate, claimed)
+    scale = abs(claimed) if claimed != 0 else moments.influence_sd(case.statistic)
+    detectable = (z_critical(alpha) + float(_z_power())) * estimate.std_error / scale if scale else math.inf
+    return Evidence(
+        derivation.id, "M", case.label, bool(p >= alpha), point=dict(case.point),
+        estimator=case.statistic, estimate=estimate.value, std_error=estimate.std_error,
+        ci=estimate.interval(alpha), claimed=claimed, statistic=z, p_value=p, alpha=alpha,
+        detectable_error=detectable, samples=count, seed=seed, seconds=time.perf_counter() - start,
+        details={"pilot_samples": PILOT_SAMPLES, "samples_for_power": wanted,
+                 "relative_to": "claimed" if claimed != 0 else "one draw's standard deviation"},
+    )
+
+
+def _z_power() -> float:
+    from scipy.stats import norm
+
+    return norm.ppf(POWER)

@@ -1,0 +1,91 @@
+"""The Evidence record: what one numeric check measured, and its verdict."""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+
+__all__ = ["Evidence", "CheckResult", "claim_seed"]
+
+
+def claim_seed(claim_id: str) -> int:
+    """The default seed of a claim: derived from its id, so it is the same on every machine."""
+    import hashlib
+
+    return int(hashlib.sha256(claim_id.encode()).hexdigest()[:8], 16)
+
+
+def _finite(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+@dataclass
+class Evidence:
+    """One measurement behind a verdict.
+
+    For a Monte-Carlo test: ``estimate ± std_error`` from ``samples`` draws, the (1 − alpha)
+    interval ``ci``, the ``claimed`` value, the z ``statistic`` and its ``p_value``, and
+    ``detectable_error``: the relative error (of |claimed|, or of one draw's standard
+    deviation when the claimed value is 0) that this test rejects with 99% power.
+    For a finite-difference check: ``estimate`` is the relative error, ``threshold`` the bound.
+    """
+
+    claim_id: str
+    kind: str
+    label: str
+    passed: bool
+    point: dict = field(default_factory=dict)
+    estimator: str = ""
+    estimate: float | None = None
+    std_error: float | None = None
+    ci: tuple[float, float] | None = None
+    claimed: float | None = None
+    statistic: float | None = None
+    p_value: float | None = None
+    alpha: float | None = None
+    detectable_error: float | None = None
+    threshold: float | None = None
+    samples: int | None = None
+    seed: int | None = None
+    seconds: float | None = None
+    details: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        if out["ci"] is not None:
+            out["ci"] = [_finite(v) for v in out["ci"]]
+        return {k: _finite(v) for k, v in out.items()}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict())
+
+    def describe(self) -> str:
+        """One line for the terminal."""
+        verdict = "ok" if self.passed else "FAIL"
+        if self.kind == "M" or (self.std_error is not None and self.claimed is not None):
+            half = (self.ci[1] - self.ci[0]) / 2 if self.ci else float("nan")
+            extra = f" detects {self.detectable_error:.1%}" if self.detectable_error is not None else ""
+            return (f"{self.label}: {self.estimate:.6g} ± {half:.2g} vs {self.claimed:.6g} "
+                    f"(p={self.p_value:.3g}, N={self.samples:,}{extra}, {self.seconds:.2f} s) {verdict}")
+        if self.threshold is not None:
+            return f"{self.label}: relative error {self.estimate:.2e} (bound {self.threshold:.0e}) {verdict}"
+        note = self.details.get("note", "")
+        return f"{self.label}: {note} {verdict}".replace("  ", " ")
+
+
+@dataclass
+class CheckResult:
+    """The outcome of one check kind (S, M, F or N) of one claim."""
+
+    claim_id: str
+    kind: str
+    passed: bool
+    evidence: list[Evidence]
+    seconds: float
+    message: str = ""
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "passed": self.passed, "seconds": self.seconds,
+                "message": self.message, "evidence": [e.to_dict() for e in self.evidence]}

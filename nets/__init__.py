@@ -1,0 +1,18 @@
+"""A NumPy network with explicit forward and backward passes (NumPy only, no SymPy).
+
+Names and semantics follow PyTorch: ``Linear(in_features, out_features)`` with ``weight`` of
+shape (out, in), ``nets.init.kaiming_normal_``, ``nets.optim.SGD``, ``train()``/``eval()``.
+"""
+from . import data, init, optim
+from .activations import ELU, LeakyReLU, ReLU, Sigmoid, Tanh
+from .container import Sequential
+from .linear import Linear
+from .losses import MSELoss, SoftmaxCrossEntropy, log_softmax
+from .module import Module, check_array, default_generator, manual_seed
+from .probe import LayerStatistics, layer_statistics, mlp
+
+__all__ = [
+    "data", "init", "optim", "ELU", "LeakyReLU", "ReLU", "Sigmoid", "Tanh", "Sequential", "Linear",
+    "MSELoss", "SoftmaxCrossEntropy", "log_softmax", "Module", "check_array", "default_generator",
+    "manual_seed", "LayerStatistics", "layer_statistics", "mlp",
+]
