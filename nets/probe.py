@@ -12,7 +12,7 @@ from .container import Sequential
 from .linear import Linear
 from .module import Module, check_array
 
-__all__ = ["mlp", "LayerStatistics", "layer_statistics", "INITIALISERS"]
+__all__ = ["mlp", "LayerStatistics", "layer_statistics", "linear_output_second_moments", "reinitialise", "INITIALISERS"]
 
 INITIALISERS: dict[str, Callable] = {
     "he": lambda w, g: init.kaiming_normal_(w, nonlinearity="relu", generator=g),
@@ -92,3 +92,26 @@ def layer_statistics(model: Sequential, x: np.ndarray, grad_output: np.ndarray |
         np.array([np.mean(g**2) for g in grads_at_outputs]),
         np.array([np.sqrt(np.mean(m.grads["weight"] ** 2)) for m in linear_layers]),
     )
+
+
+def linear_output_second_moments(model: Sequential, x: np.ndarray) -> np.ndarray:
+    """Forward only: the mean of a² over batch and units at the output of every Linear layer."""
+    h = check_array(x, "x", min_ndim=2)
+    moments = []
+    for module in model:
+        h = module(h)
+        if isinstance(module, Linear):
+            moments.append(float(np.mean(h * h)))
+    return np.array(moments)
+
+
+def reinitialise(model: Sequential, initialiser: str | Callable, rng: np.random.Generator) -> Sequential:
+    """Draw fresh weights for every Linear layer of ``model`` in place (biases to zero)."""
+    if isinstance(initialiser, str):
+        initialiser = INITIALISERS[initialiser]
+    for module in model:
+        if isinstance(module, Linear):
+            initialiser(module.params["weight"], rng)
+            if "bias" in module.params:
+                module.params["bias"][...] = 0
+    return model
