@@ -73,8 +73,9 @@ def equal(a: sp.Basic, b: sp.Basic, *, trials: int = 6, seed: int = 0) -> bool:
         return a.shape == b.shape and all(
             equal(p, q, trials=trials, seed=seed) for p, q in zip(a, b)
         )
-    if isinstance(a, sp.logic.boolalg.Boolean) or isinstance(b, sp.logic.boolalg.Boolean):
-        return bool(a) is bool(b)
+    truths = (sp.logic.boolalg.BooleanAtom, sp.core.relational.Relational)
+    if isinstance(a, truths) or isinstance(b, truths):  # not Boolean: every Symbol is a Boolean in SymPy
+        return a.is_Boolean and b.is_Boolean and bool(a) is bool(b)
     difference = sp.sympify(a) - sp.sympify(b)
     if difference == 0:
         return True

@@ -32,8 +32,13 @@ preactivation = sp.Sum(w_[i] * x_[i], (i, 1, n))
 SOURCE_000 = "seed 000, Assignment 1"
 
 
-def _positive(name: str, value) -> sp.Expr:
+def _positive(name: str, value, *, allow_zero: bool = False) -> sp.Expr:
+    """``value`` as SymPy, refusing a number that is NaN, complex or not positive (ValueError naming it)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, sp.Basic)):
+        raise TypeError(f"{name} must be a number or a SymPy expression, not {type(value).__name__}")
     value = sp.sympify(value)
+    if allow_zero and value == 0:
+        return value
     if value.is_number:
         if value.has(sp.nan) or value.is_extended_real is False:
             raise ValueError(f"{name} must be a real number, not {value}")
@@ -55,7 +60,8 @@ def _weight_model(weight_mean=0) -> MomentModel:
 def preact_variance(n_in=n, weight_variance=v, second_moment=chi, *, weight_mean=0) -> sp.Expr:
     """V[a] for a = Σ_{i≤n} w_i x_i, by the moment algebra (seed 000 A1a)."""
     value = _weight_model(weight_mean).variance(preactivation)
-    return value.subs({n: _positive("n_in", n_in), v: weight_variance, chi: second_moment})
+    return value.subs({n: _positive("n_in", n_in), v: _positive("weight_variance", weight_variance, allow_zero=True),
+                       chi: _positive("second_moment", second_moment, allow_zero=True)})
 
 
 @claim("init.preact_mean")
@@ -212,10 +218,14 @@ def variance_recursion(n_prev=None, v_k=None, alpha_prev=None, *, depth=None, ne
     n_k1, v_k_, alpha_k1 = sp.Symbol("n", positive=True, integer=True), v, sp.Symbol("alpha", positive=True)
     gain = ratio_to_variance(Expectation(leaky_relu(a, sp.sympify(negative_slope)) ** 2))
     step = preact_variance(n_k1, v_k_, gain * alpha_k1)
-    values = {n_k1: n_prev, v_k_: v_k, alpha_k1: alpha_prev}
+    values = {n_k1: None if n_prev is None else _positive("n_prev", n_prev),
+              v_k_: None if v_k is None else _positive("v_k", v_k, allow_zero=True),
+              alpha_k1: None if alpha_prev is None else _positive("alpha_prev", alpha_prev, allow_zero=True)}
     step = step.subs({s: val for s, val in values.items() if val is not None})
     if depth is None:
         return step
+    if isinstance(depth, int) and depth < 0:
+        raise ValueError(f"depth must be a non-negative integer, not {depth}")
     k = sp.Symbol("k", integer=True, nonnegative=True)
     alpha = sp.Function("alpha")
     ratio = step.subs(alpha_k1, 1)
@@ -318,6 +328,9 @@ def product_variance(mean_w=None, var_w=None, mean_a=None, var_a=None) -> sp.Exp
     """V[W A] for independent W, A, by the moment algebra (seed 004 P5)."""
     W, A = sp.symbols("W A", real=True)
     ew, vw, ea, va = sp.symbols("E_W V_W E_A V_A", real=True)
+    for name, value in (("var_w", var_w), ("var_a", var_a)):
+        if value is not None:
+            _positive(name, value, allow_zero=True)
     model = MomentModel(iid(W, mean=ew, variance=vw), iid(A, mean=ea, variance=va))
     value = sp.expand(model.variance(W * A))
     given = {ew: mean_w, vw: var_w, ea: mean_a, va: var_a}

@@ -1,7 +1,7 @@
 """Parse a user's candidate formula into SymPy without executing it.
 
 The string is parsed by Python's ``ast`` module and only a whitelist of node types is
-translated (numbers, the claim's symbols, + − * / ** ^, unary signs, and calls of a few
+translated (numbers, the claim's symbols, + − * / ** (or ^), unary signs, and calls of a few
 named functions); anything else (attributes, subscripts, lambdas, strings, keywords) is
 refused with a ValueError. ``sympy.sympify`` and ``parse_expr`` are not used: both eval.
 """
@@ -20,7 +20,7 @@ FUNCTIONS = {"sqrt": sp.sqrt, "exp": sp.exp, "log": sp.log, "sin": sp.sin, "cos"
              "gamma": sp.gamma, "Abs": sp.Abs, "abs": sp.Abs, "Max": sp.Max, "Min": sp.Min}
 CONSTANTS = {"pi": sp.pi, "e": sp.E, "E": sp.E}
 _OPERATORS = {ast.Add: sp.Add, ast.Sub: lambda a, b: a - b, ast.Mult: sp.Mul, ast.Div: lambda a, b: a / b,
-              ast.Pow: None, ast.BitXor: None}
+              ast.Pow: None}
 
 
 def parse_candidate(text: str, symbols: Iterable[sp.Symbol]) -> sp.Expr:
@@ -33,7 +33,7 @@ def parse_candidate(text: str, symbols: Iterable[sp.Symbol]) -> sp.Expr:
         raise ValueError(f"candidate is longer than {MAX_LENGTH} characters")
     by_name = {s.name: s for s in symbols}
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
     except SyntaxError as error:
         raise ValueError(f"candidate {text!r} is not a formula: {error.msg}") from None
     return _translate(tree.body, by_name, text)
@@ -54,7 +54,7 @@ def _translate(node: ast.AST, names: dict, text: str) -> sp.Expr:
         return -operand if isinstance(node.op, ast.USub) else operand
     if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
         left, right = _translate(node.left, names, text), _translate(node.right, names, text)
-        if isinstance(node.op, (ast.Pow, ast.BitXor)):
+        if isinstance(node.op, ast.Pow):
             if right.is_number and abs(right) > MAX_EXPONENT:
                 raise ValueError(f"candidate has an exponent larger than {MAX_EXPONENT}")
             return left**right
