@@ -8,8 +8,8 @@ RTOL = 1e-7: three orders of magnitude above what a correct gradient attains, an
 below what a wrong one gives (a dropped term or factor is an O(1) relative error).
 
 Two modes: the full gradient, one coordinate at a time (small tensors); and a directional
-check, vᵀ∇f·u against (f(x + hu) − f(x − hu))/2h for random unit directions u, whose cost
-does not grow with the number of entries.
+check, ∇f·u against (f(x + hu) − f(x − hu))/2h for random directions u scaled to unit RMS
+(so every entry moves by about h), whose cost does not grow with the number of entries.
 """
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def gradient_error(f: Callable[[], float], x: np.ndarray, analytic: np.ndarray, 
     analytic_dirs, numeric_dirs = [], []
     for _ in range(DIRECTIONS):
         u = rng.standard_normal(x.size)
-        u /= np.linalg.norm(u)
+        u *= np.sqrt(x.size) / np.linalg.norm(u)  # every entry moves by about h
         flat[:] = original + h * u
         plus = f()
         flat[:] = original - h * u
