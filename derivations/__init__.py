@@ -3,7 +3,9 @@ from .core import Derivation, DerivationError, Fact, Step, catalog, claim, equal
 
 __all__ = ["Derivation", "DerivationError", "Fact", "Step", "catalog", "claim", "equal", "get"]
 
-from . import init_variance, init_units, init_symmetry, activations  # noqa: E402,F401  (registering the claims)
+from . import (  # noqa: E402,F401  (registering the claims, in the order of CLAIMS.md)
+    init_variance, init_units, init_symmetry, batchnorm_forward, batchnorm_backward, activations,
+)
 from .init_variance import (  # noqa: E402
     he_variance, lecun_variance, preact_variance, product_variance, relu_second_moment,
     variance_recursion, xavier_variance,

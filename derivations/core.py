@@ -123,6 +123,8 @@ class Derivation:
         (e.g. the moment algebra that evaluates unevaluated expectations).
     chain_ends_in_target : whether the chain's last expression must equal the target
         (False where the chain proves a lemma and the target is computed beside it).
+    equivalent : decides whether a candidate equals the target, where plain symbolic
+        equality is not the right test (summary symbols that depend on each other).
     """
 
     id: str
@@ -140,6 +142,13 @@ class Derivation:
     convention: str = ""
     evaluate: Callable[[sp.Basic], sp.Basic] = staticmethod(lambda e: e)
     chain_ends_in_target: bool = True
+    equivalent: Callable[[sp.Basic], bool] | None = None
+
+    def accepts(self, candidate: sp.Basic) -> bool:
+        """Whether ``candidate`` (in the claim's symbols) is the derived target."""
+        if self.equivalent is not None:
+            return self.equivalent(candidate)
+        return equal(candidate, self.target)
 
     @property
     def target(self) -> sp.Basic:

@@ -20,7 +20,7 @@ from .evidence import claim_seed
 
 __all__ = ["main"]
 
-SUMMARY_LIMIT = 6  # evidence lines shown per check before the rest are summarised
+SUMMARY_LIMIT = 12  # evidence lines shown per check before the rest are summarised
 
 
 class UsageError(Exception):
@@ -168,7 +168,7 @@ def _check(args) -> int:
     if report.symbolic_equal is False:
         how.append("symbolically")
     if report.numeric_rejected:
-        how.append("by simulation")
+        how.append("numerically")
     print(verdict + (f" ({' and '.join(how)})" if how else ""))
     return 1 if report.rejected else 0
 

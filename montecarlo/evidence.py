@@ -64,15 +64,16 @@ class Evidence:
     def describe(self) -> str:
         """One line for the terminal."""
         verdict = "ok" if self.passed else "FAIL"
-        if self.kind == "M" or (self.std_error is not None and self.claimed is not None):
+        if self.std_error is not None and self.claimed is not None:
             half = (self.ci[1] - self.ci[0]) / 2 if self.ci else float("nan")
             extra = f" detects {self.detectable_error:.1%}" if self.detectable_error is not None else ""
             return (f"{self.label}: {self.estimate:.6g} ± {half:.2g} vs {self.claimed:.6g} "
                     f"(p={self.p_value:.3g}, N={self.samples:,}{extra}, {self.seconds:.2f} s) {verdict}")
         if self.threshold is not None:
-            return f"{self.label}: relative error {self.estimate:.2e} (bound {self.threshold:.0e}) {verdict}"
-        note = self.details.get("note", "")
-        return f"{self.label}: {note} {verdict}".replace("  ", " ")
+            return f"{self.label}: {self.estimator or 'error'} {self.estimate:.2e} (bound {self.threshold:.0e}) {verdict}"
+        measured = f"{self.estimator} = {self.estimate:.6g}" if self.estimate is not None and self.estimator else ""
+        note = "; ".join(part for part in (measured, self.details.get("note", "")) if part)
+        return f"{self.label}: {note} {verdict}" if note else f"{self.label}: {verdict}"
 
 
 @dataclass

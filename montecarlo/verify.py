@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derivations import equal, get
+from derivations import get
 from .candidate import parse_candidate
 from .checks.base import checks_of, run_check
 from .evidence import CheckResult, Evidence
@@ -79,11 +79,11 @@ def verify(claim_id: str, candidate: str | sp.Expr | None = None, *, seed: int |
     if unknown:
         raise ValueError(f"candidate uses {unknown}, which are not symbols of {claim_id}")
     target = derivation.target
-    symbolic = None if isinstance(target, (sp.MatrixBase, sp.Equality)) else equal(expression, target)
-    check = checks_of(claim_id).get("M")
+    symbolic = None if isinstance(target, (sp.MatrixBase, sp.Equality)) else derivation.accepts(expression)
     numeric, evidence = None, []
-    if check is not None and any(case.value_key == "target" for case in check.cases):
-        result = run_check(claim_id, "M", seed=seed, candidate=expression)
-        evidence = [e for e, case in zip(result.evidence, check.cases) if case.value_key == "target"]
+    for kind, check in checks_of(claim_id).items():
+        if check.judges_candidates:
+            evidence += run_check(claim_id, kind, seed=seed, candidate=expression).evidence
+    if evidence:
         numeric = not all(e.passed for e in evidence)
     return CandidateReport(claim_id, text, expression, symbolic, numeric, evidence)

@@ -9,11 +9,12 @@ from .container import Sequential
 from .linear import Linear
 from .losses import MSELoss, SoftmaxCrossEntropy, log_softmax
 from .module import Module, check_array, default_generator, manual_seed
-from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm, fold_batchnorm
+from .normalization import EVAL_GRAPH, NORMALISATION_GRAPH, BatchNorm1d, BatchNorm2d, LayerNorm, fold_batchnorm
 from .probe import LayerStatistics, layer_statistics, linear_output_second_moments, mlp, reinitialise
 
 __all__ = [
-    "data", "init", "optim", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "fold_batchnorm", "ELU", "LeakyReLU", "ReLU", "Sigmoid", "Tanh", "Sequential", "Linear",
+    "data", "init", "optim", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "fold_batchnorm",
+    "NORMALISATION_GRAPH", "EVAL_GRAPH", "ELU", "LeakyReLU", "ReLU", "Sigmoid", "Tanh", "Sequential", "Linear",
     "MSELoss", "SoftmaxCrossEntropy", "log_softmax", "Module", "check_array", "default_generator",
     "manual_seed", "LayerStatistics", "layer_statistics", "linear_output_second_moments", "mlp", "reinitialise",
 ]

@@ -62,7 +62,8 @@ class Check:
     """A registered check of one kind for one claim.
 
     ``run(derivation, seed, alpha, candidate)`` returns Evidence; ``tests`` is the number of
-    hypothesis tests it runs (0 for deterministic checks).
+    hypothesis tests it runs (0 for deterministic checks). A check that ``judges_candidates``
+    returns, when given a candidate, only the Evidence that simulates with it.
     """
 
     claim_id: str
@@ -70,6 +71,7 @@ class Check:
     run: Callable[..., list[Evidence]]
     tests: int = 0
     cases: list[Case] = field(default_factory=list)
+    judges_candidates: bool = False
 
 
 _REGISTRY: dict[str, dict[str, Check]] = {}
@@ -85,12 +87,21 @@ def register(check: Check) -> Check:
     return check
 
 
-def monte_carlo(claim_id: str, cases: list[Case]) -> Check:
-    """Register the M check of ``claim_id`` made of ``cases``."""
+def case_runner(cases: list[Case], kind: str = "M") -> Callable[..., list[Evidence]]:
+    """The run function of a check made of Monte-Carlo ``cases``; with a candidate, only the cases
+    that simulate with the target run."""
     def run(derivation, seed, alpha, candidate=None):
-        return [run_case(derivation, case, seed=seed, stream=k, alpha=alpha, candidate=candidate)
-                for k, case in enumerate(cases)]
-    return register(Check(claim_id, "M", run, tests=len(cases), cases=cases))
+        return [run_case(derivation, case, seed=seed, stream=k, alpha=alpha, candidate=candidate, kind=kind)
+                for k, case in enumerate(cases) if candidate is None or case.value_key == "target"]
+    return run
+
+
+def monte_carlo(claim_id: str, cases: list[Case], kind: str = "M") -> Check:
+    """Register the Monte-Carlo check of ``claim_id`` made of ``cases`` (kind N when the draws
+    come from network runs)."""
+    judges = any(case.value_key == "target" for case in cases)
+    return register(Check(claim_id, kind, case_runner(cases, kind), tests=len(cases), cases=cases,
+                          judges_candidates=judges))
 
 
 def _symbolic(derivation: Derivation, seed: int, alpha: float, candidate=None) -> list[Evidence]:
@@ -164,7 +175,7 @@ def _draws(case: Case, rng: np.random.Generator, count: int, value: float, momen
 
 
 def run_case(derivation: Derivation, case: Case, *, seed: int, stream: int, alpha: float,
-             candidate=None) -> Evidence:
+             candidate=None, kind: str = "M") -> Evidence:
     """Size, run and judge one case: a two-sided z-test of H0 statistic = claimed at ``alpha``."""
     start = time.perf_counter()
     expr = candidate if (candidate is not None and case.value_key == "target") else (
@@ -181,7 +192,7 @@ def run_case(derivation: Derivation, case: Case, *, seed: int, stream: int, alph
     sd = pilot.influence_sd(case.statistic)
     pilot_estimate = pilot.estimate(case.statistic)
     if z_test(pilot_estimate, claimed)[1] < stage_alpha:
-        return _evidence(derivation, case, pilot_estimate, claimed, stage_alpha, alpha, seed, start,
+        return _evidence(derivation, case, pilot_estimate, claimed, stage_alpha, kind, seed, start,
                          {"stage": "pilot rejected", "pilot_samples": PILOT_SAMPLES}, pilot)
     effect = RELATIVE_ERROR * (abs(claimed) if claimed != 0 else sd)
     cap = max(PILOT_SAMPLES, MAX_NUMBERS // max(case.cost, 1))
@@ -189,17 +200,17 @@ def run_case(derivation: Derivation, case: Case, *, seed: int, stream: int, alph
     count = min(max(wanted, PILOT_SAMPLES), cap)
     moments = StreamingMoments()
     _draws(case, rng, count, value, moments)
-    return _evidence(derivation, case, moments.estimate(case.statistic), claimed, stage_alpha, alpha, seed, start,
+    return _evidence(derivation, case, moments.estimate(case.statistic), claimed, stage_alpha, kind, seed, start,
                      {"stage": "sized run", "pilot_samples": PILOT_SAMPLES, "samples_for_power": wanted}, moments)
 
 
-def _evidence(derivation, case, estimate, claimed, level, alpha, seed, start, details, moments) -> Evidence:
+def _evidence(derivation, case, estimate, claimed, level, kind, seed, start, details, moments) -> Evidence:
     z, p = z_test(estimate, claimed)
     scale = abs(claimed) if claimed != 0 else moments.influence_sd(case.statistic)
     detectable = (z_critical(level) + float(_z_power())) * estimate.std_error / scale if scale else math.inf
     details["relative_to"] = "claimed" if claimed != 0 else "one draw's standard deviation"
     return Evidence(
-        derivation.id, "M", case.label, bool(p >= level), point=dict(case.point),
+        derivation.id, kind, case.label, bool(p >= level), point=dict(case.point),
         estimator=case.statistic, estimate=estimate.value, std_error=estimate.std_error,
         ci=estimate.interval(level), claimed=claimed, statistic=z, p_value=p, alpha=level,
         detectable_error=detectable, samples=estimate.samples, seed=seed, seconds=time.perf_counter() - start,

@@ -1,0 +1,164 @@
+"""Batch normalisation, backward (seed 004 Problems 2 and 3).
+
+Seed 004's letters: x̂_i = (x_i − μ_B)/√(σ_B² + ε), y_i = γ x̂_i + β over a batch of m values;
+g_i = ∂f/∂y_i is the upstream gradient. The gradients are derived by SymPy differentiating
+f = Σ_i g_i y_i over a whole batch of symbols (m = 2, 3, 4). To compare the result with a
+closed form quickly, ε is eliminated through s = √(σ_B² + ε): ε = s² − σ_B², after which
+every expression is rational in s and the batch.
+
+A candidate formula for ∂f/∂x_i is written in summary symbols: m, gamma, eps, var (σ_B²),
+mu, x (x_i), dy (g_i), xhat (x̂_i), sum_dy (Σ_j g_j), sum_dy_xhat (Σ_j g_j x̂_j) and
+sum_dy_xmu (Σ_j g_j (x_j − μ_B)); it is expanded on concrete batches to be compared.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from .core import Derivation, Fact, Step, claim, equal
+from .batchnorm_forward import SEED_002
+
+__all__ = ["SUMMARY_SYMBOLS", "SLIPS", "batch_gradients", "input_gradient_closed_form", "same_input_gradient",
+           "staged_batchnorm"]
+
+gamma, beta = sp.symbols("gamma beta", real=True)
+eps = sp.Symbol("eps", positive=True)
+s = sp.Symbol("s", positive=True)
+SUMMARY_SYMBOLS = {name: sp.Symbol(name, **assumptions) for name, assumptions in (
+    ("m", {"positive": True, "integer": True}), ("gamma", {"real": True}), ("eps", {"positive": True}),
+    ("var", {"nonnegative": True}), ("mu", {"real": True}), ("x", {"real": True}), ("dy", {"real": True}),
+    ("xhat", {"real": True}), ("sum_dy", {"real": True}), ("sum_dy_xhat", {"real": True}),
+    ("sum_dy_xmu", {"real": True}))}
+_S = SUMMARY_SYMBOLS
+
+
+def input_gradient_closed_form() -> sp.Expr:
+    """∂f/∂x_i = γ / (m √(σ² + ε)) · (m g_i − Σ_j g_j − x̂_i Σ_j g_j x̂_j), in the summary symbols."""
+    return _S["gamma"] / (_S["m"] * sp.sqrt(_S["var"] + _S["eps"])) * (
+        _S["m"] * _S["dy"] - _S["sum_dy"] - _S["xhat"] * _S["sum_dy_xhat"])
+
+
+_root = sp.sqrt(_S["var"] + _S["eps"])
+SLIPS = {
+    # seed 004 as written: dropping the -0.5 from df/dsigma^2 turns its last term's -1 into +2
+    "seed 004 as written": _S["gamma"] * _S["dy"] / _root - _S["gamma"] * _S["sum_dy"] / (_S["m"] * _root)
+    + 2 * (_S["x"] - _S["mu"]) / _S["m"] * _S["gamma"] * _S["sum_dy_xmu"] / _root**3,
+    "missing 1/m": _S["gamma"] / _root * (_S["dy"] - _S["sum_dy"] - _S["xhat"] * _S["sum_dy_xhat"]),
+    "missing xhat * sum(dy * xhat)": _S["gamma"] / (_S["m"] * _root) * (_S["m"] * _S["dy"] - _S["sum_dy"]),
+    "wrong sign": _S["gamma"] / (_S["m"] * _root) * (_S["m"] * _S["dy"] - _S["sum_dy"] + _S["xhat"] * _S["sum_dy_xhat"]),
+}
+
+
+def _batch(m: int):
+    x = sp.symbols(f"x1:{m + 1}", real=True)
+    g = sp.symbols(f"g1:{m + 1}", real=True)
+    mean = sum(x) / m
+    variance = sp.expand(sum((xi - mean) ** 2 for xi in x) / m)
+    return x, g, mean, variance
+
+
+def batch_gradients(m: int) -> dict[str, sp.Expr]:
+    """∂f/∂x_1, ∂f/∂γ, ∂f/∂β of f = Σ_i g_i (γ x̂_i + β) over a symbolic batch of m, by differentiation,
+    with ε replaced through s = √(σ² + ε)."""
+    if m < 2:
+        raise ValueError(f"m must be at least 2 (batch norm of one value is undefined), not {m}")
+    x, g, mean, variance = _batch(m)
+    xhat = [(xi - mean) / sp.sqrt(variance + eps) for xi in x]
+    f = sum(gi * (gamma * xh + beta) for gi, xh in zip(g, xhat))
+    eliminate = {eps: s**2 - variance}
+    return {name: sp.simplify(sp.diff(f, v).subs(eliminate)) for name, v in (("x1", x[0]), ("gamma", gamma),
+                                                                               ("beta", beta))}
+
+
+def _expand_summary(expr: sp.Expr, m: int) -> sp.Expr:
+    """The summary-symbol expression for example 1 of a symbolic batch of m, with ε = s² − σ²."""
+    x, g, mean, variance = _batch(m)
+    root = sp.sqrt(variance + eps)
+    values = {_S["m"]: m, _S["gamma"]: gamma, _S["eps"]: eps, _S["var"]: variance, _S["mu"]: mean,
+              _S["x"]: x[0], _S["dy"]: g[0], _S["xhat"]: (x[0] - mean) / root, _S["sum_dy"]: sum(g),
+              _S["sum_dy_xhat"]: sum(gi * (xi - mean) for gi, xi in zip(g, x)) / root,
+              _S["sum_dy_xmu"]: sum(gi * (xi - mean) for gi, xi in zip(g, x))}
+    return sp.sympify(expr).subs(values, simultaneous=True).subs(eps, s**2 - variance)
+
+
+def same_input_gradient(candidate: sp.Expr, sizes=(3, 4)) -> bool:
+    """Whether a summary-symbol formula equals the derivative of the batch, for batches of these sizes."""
+    return all(equal(sp.simplify(_expand_summary(candidate, m)), batch_gradients(m)["x1"]) for m in sizes)
+
+
+@claim("bn.param_gradients")
+def _param_gradients() -> Derivation:
+    m = 4
+    x, g, mean, variance = _batch(m)
+    xhat = [(xi - mean) / sp.sqrt(variance + eps) for xi in x]
+    f = sum(gi * (gamma * xh + beta) for gi, xh in zip(g, xhat))
+    d_gamma, d_beta = sp.diff(f, gamma), sp.diff(f, beta)
+    return Derivation(
+        id="bn.param_gradients", title="Gradients of batch norm with respect to gamma and beta",
+        source="seed 004, Problem 2", checks="SF", symbols=(gamma, beta), convention=SEED_002,
+        assumptions=("$f = \\sum_i g_i y_i$ for upstream gradients $g_i = \\partial f/\\partial y_i$; a batch of m = 4 symbols",),
+        steps=[Step(d_gamma, ""), Step(sum(gi * xh for gi, xh in zip(g, xhat)), "dy_i/dgamma = xhat_i")],
+        result=sp.Eq(sp.Symbol(r"\partial f/\partial\gamma"), d_gamma), values={"target": d_gamma, "beta": d_beta},
+        facts=[Fact("df/dbeta = sum_i df/dy_i", d_beta, sum(g))],
+        answer=("$\\partial f/\\partial\\gamma = \\sum_i \\frac{\\partial f}{\\partial y_i}\\hat x_i$, "
+                "$\\partial f/\\partial\\beta = \\sum_i \\frac{\\partial f}{\\partial y_i}$: the sum over the batch "
+                "appears because $\\gamma$ and $\\beta$ are shared by every example (seed 004 writes the un-summed "
+                "product in the first line)."),
+    )
+
+
+@claim("bn.input_gradient")
+def _input_gradient() -> Derivation:
+    m = 4
+    x, g, mean, variance = _batch(m)
+    derived = batch_gradients(m)["x1"]
+    root = s  # √(σ² + ε) after eliminating ε
+    d_xhat = [gi * gamma for gi in g]
+    d_var = sum(dx * (xi - mean) for dx, xi in zip(d_xhat, x)) * sp.Rational(-1, 2) * root**-3
+    d_mean = sum(-dx / root for dx in d_xhat)
+    staged = d_xhat[0] / root + d_mean / m + d_var * 2 * (x[0] - mean) / m
+    closed = _expand_summary(input_gradient_closed_form(), m)
+    facts = [Fact(f"m = {k}: differentiation equals the closed form", batch_gradients(k)["x1"],
+                  _expand_summary(input_gradient_closed_form(), k)) for k in (2, 3)]
+    facts += [Fact(f"the slip '{name}' differs from the derivative", _expand_summary(slip, m), derived, holds=False)
+              for name, slip in SLIPS.items()]
+    return Derivation(
+        id="bn.input_gradient", title="Gradient of batch norm with respect to its input",
+        source="seed 004, Problem 3", checks="SF", symbols=tuple(_S.values()), convention=SEED_002,
+        assumptions=("$f = \\sum_j g_j y_j$, $g_j = \\partial f/\\partial y_j$; a batch of m = 4 symbols "
+                     "(and 2, 3 as facts); $s = \\sqrt{\\sigma_B^2+\\varepsilon}$",),
+        steps=[Step(derived, ""),
+               Step(staged, "chain rule through xhat, mu_B and sigma_B^2 (seed 004's stages, with the -1/2 of "
+                            "d(sigma^2 + eps)^(-1/2)/dsigma^2 kept)"),
+               Step(closed, "collect: gamma/(m s) (m g_i - sum g - xhat_i sum g xhat)")],
+        result=sp.Eq(sp.Symbol(r"\partial f/\partial x_i"), input_gradient_closed_form()),
+        values={"target": input_gradient_closed_form(), "batch_of_4": derived},
+        evaluate=sp.simplify, chain_ends_in_target=False, facts=facts, equivalent=same_input_gradient,
+        answer=("$\\frac{\\partial f}{\\partial x_i} = \\frac{\\gamma}{m\\sqrt{\\sigma_B^2+\\varepsilon}}\\Big(m g_i - "
+                "\\sum_j g_j - \\hat x_i\\sum_j g_j\\hat x_j\\Big)$. Seed 004's solution writes "
+                "$\\partial f/\\partial\\sigma^2$ once without the factor $-\\tfrac12$ (and then with it, in the "
+                "wrong order of lines); taken as written, its last term has $+2$ where $-1$ belongs."),
+    )
+
+
+def staged_batchnorm(m: int = 3) -> dict[str, sp.Expr]:
+    """The values of the batch-norm computation graph's stages for example 1 of a symbolic batch."""
+    x, _, mean, variance = _batch(m)
+    centred = x[0] - mean
+    return {"mean": mean, "centred": centred, "squared": centred**2, "var": variance, "var_eps": variance + eps,
+            "inv_std": 1 / sp.sqrt(variance + eps), "xhat": centred / sp.sqrt(variance + eps),
+            "scaled": gamma * centred / sp.sqrt(variance + eps), "y": gamma * centred / sp.sqrt(variance + eps) + beta}
+
+
+@claim("bn.computation_graph")
+def _computation_graph() -> Derivation:
+    stages = staged_batchnorm()
+    return Derivation(
+        id="bn.computation_graph", title="The computation graph of batch norm", source="seed 004, Problem 2.1",
+        checks="N", symbols=(gamma, beta, eps), convention=SEED_002,
+        assumptions=("nodes: x, mu_B = mean(x), x - mu_B, (x - mu_B)^2, sigma_B^2 = mean(.), sigma_B^2 + eps, "
+                     "1/sqrt(.), xhat, gamma xhat, y = gamma xhat + beta",),
+        steps=[], result=sp.Eq(sp.Symbol("y_1"), stages["y"]), values={"target": stages["y"], **stages},
+        answer=("Inputs $x_i$, $\\gamma$, $\\beta$; $\\mu_B$ and $\\sigma_B^2$ are reductions over the batch, so every "
+                "$x_j$ reaches every $y_i$ through them: the three paths of the backward pass "
+                "(through $\\hat x_i$, $\\mu_B$ and $\\sigma_B^2$)."),
+    )
