@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("candidate", help="a formula in the claim's symbols, e.g. \"n*v*chi\"")
     check.add_argument("--seed", type=int)
     check.add_argument("--json", action="store_true")
+    figures = sub.add_parser("figures", help="write the figures: node statistics (PNG), BN graph (DOT, TikZ)")
+    figures.add_argument("-o", "--output", required=True, metavar="DIR")
+    figures.add_argument("--seed", type=int)
     return parser
 
 
@@ -173,10 +176,25 @@ def _check(args) -> int:
     return 1 if report.rejected else 0
 
 
+def _figures(args) -> int:
+    from .figures import write_figures
+
+    if args.seed is not None and args.seed < 0:
+        raise UsageError(f"--seed must be a non-negative integer, not {args.seed}")
+    try:
+        written = write_figures(args.output, args.seed)
+    except OSError as error:
+        raise UsageError(f"cannot write to {args.output}: {error.strerror}") from None
+    for path in written:
+        print(path)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
-        return {"list": _list, "show": _show, "verify": _verify, "check": _check}[args.command](args)
+        commands = {"list": _list, "show": _show, "verify": _verify, "check": _check, "figures": _figures}
+        return commands[args.command](args)
     except (UsageError, ValueError, TypeError) as error:
         print(f"dlproofs: error: {error}", file=sys.stderr)
         return 2

@@ -52,3 +52,10 @@ def test_show_prints_the_steps_and_the_result(capsys):
     assert code == 0 and "result: Eq(v_k, 2/n)" in out
     code, out, _ = run(capsys, "show", "init.he_variance", "--latex")
     assert r"\begin{align*}" in out
+
+
+def test_figures_writes_the_graph_and_the_node_statistics(capsys, tmp_path):
+    code, out, _ = run(capsys, "figures", "-o", str(tmp_path))
+    assert code == 0
+    assert {p.name for p in tmp_path.iterdir()} == {"bn_graph.dot", "bn_graph.tex", "node_statistics.png"}
+    assert (tmp_path / "node_statistics.png").stat().st_size > 10_000

@@ -114,7 +114,7 @@ def node_statistics_run(seed: int, replicates: int = NODE_REPLICATES) -> dict[st
             for k, (name, variance) in enumerate(NODE_INITS.items())}
 
 
-def _predicted(derivation: Derivation, variance: float) -> np.ndarray:
+def predicted_second_moments(derivation: Derivation, variance: float) -> np.ndarray:
     return np.array([value_at(derivation.target, derivation,
                               {"n": NODE_WIDTH, "v": variance, "chi_0": 1.0, "k": k})
                      for k in range(1, NODE_DEPTH + 1)])
@@ -129,7 +129,7 @@ def _node_statistics_tests(derivation, seed, alpha, candidate=None):
     evidence = []
     for name, q in runs.items():
         variance = NODE_INITS[name]
-        predicted = _predicted(derivation, variance)
+        predicted = predicted_second_moments(derivation, variance)
         ratios = np.column_stack([q[:, 0] / predicted[0], q[:, 1:] / q[:, :-1] / (predicted[1:] / predicted[:-1])])
         point = {"n": NODE_WIDTH, "v": variance}
         evidence.append(judge_draws(derivation, f"{name}, all {NODE_DEPTH} layers pooled: mean t_k", ratios.mean(axis=1),
@@ -162,7 +162,7 @@ def _node_statistics_behaviour(derivation, seed, alpha, candidate=None):
              "He": (lambda d: abs(d) < math.log10(4), "within ±log10(4)")}
     for name, q in runs.items():
         decades = float(np.mean(np.log10(q[:, -1] / q[:, 0])))
-        predicted = _predicted(derivation, NODE_INITS[name])
+        predicted = predicted_second_moments(derivation, NODE_INITS[name])
         expected = float(np.log10(predicted[-1] / predicted[0]))
         rule, text = rules[name]
         evidence.append(Evidence(
