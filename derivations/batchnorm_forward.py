@@ -68,6 +68,19 @@ def mahalanobis_form(X: sp.Matrix, w: sp.Matrix, scale=beta, shift=gamma, epsilo
     return [(centred[i, :] * w)[0, 0] / norm * scale + shift for i in range(X.rows)]
 
 
+def general_matrix_form():
+    """For symbolic n and d: the centred pre-activations a − 1μ_B and C w, and the batch variance
+    and wᵀ X_cov w, with data matrix X (n × d), C = X − 1 x̄ᵀ, x̄ = Xᵀ1/n, X_cov = CᵀC/n."""
+    n, d = sp.symbols("n d", positive=True, integer=True)
+    X, w = sp.MatrixSymbol("X", n, d), sp.MatrixSymbol("w", d, 1)
+    one = sp.OneMatrix(n, 1)
+    a = X * w + b * one
+    centred = a - one * (one.T * a) / n
+    C = X - one * (X.T * one / n).T
+    return {"centred": centred, "projection": C * w, "variance": (C * w).T * (C * w) / n,
+            "quadratic_form": w.T * (C.T * C / n) * w}
+
+
 def _preactivations(X: sp.Matrix, w: sp.Matrix, bias=b) -> list[sp.Expr]:
     return [(X[i, :] * w)[0, 0] + bias for i in range(X.rows)]
 
@@ -81,6 +94,7 @@ def _mahalanobis() -> Derivation:
     target = mahalanobis_form(X, w)
     bigger_X, bigger_w = symbolic_batch(4, 3)
     centred_1 = sp.expand(a[0] - mean)
+    general = general_matrix_form()
     steps = [
         Step(y[0], ""),
         Step((centred_1) / sp.sqrt(variance) * beta + gamma, "a_1 - mu_B = w^T(x_1 - xbar): the bias cancels"),
@@ -91,11 +105,16 @@ def _mahalanobis() -> Derivation:
         source="seed 000, Assignment 2 a)", checks="SMN", symbols=(beta, gamma), convention=SEED_000,
         assumptions=(r"$a_i = w^\top x_i + b$; $\mu_B$, $\sigma_B^2$ the batch mean and biased variance; $\varepsilon = 0$",
                      r"$X = \frac1n\sum_i (x_i-\bar x)(x_i-\bar x)^\top$, $\|w\|_X = (w^\top X w)^{1/2}$",
-                     "shown exactly for a batch of n = 3 examples in d = 2 (every entry a symbol), and n = 4, d = 3"),
+                     "shown for symbolic n and d in matrix algebra (X an n x d matrix symbol), and entry by entry "
+                     "for a batch of n = 3 examples in d = 2 (every entry a symbol) and n = 4, d = 3"),
         steps=steps, result=sp.Eq(sp.Symbol("y_1"), target[0]), values={"target": target[0]},
         evaluate=_radicands_expanded,
         facts=[Fact("every example of the n = 3 batch", sp.Matrix([_radicands_expanded(e) for e in y]),
                     sp.Matrix([_radicands_expanded(e) for e in target])),
+               Fact("general n, d (matrix algebra): a - 1 mu_B = C w, the bias cancels", general["centred"],
+                    general["projection"]),
+               Fact("general n, d: sigma_B^2 = (Cw)^T(Cw)/n = w^T (C^T C/n) w = w^T X w", general["variance"],
+                    general["quadratic_form"]),
                Fact("n = 4 examples in d = 3: the variance of w^T x is w^T X w",
                     batch_statistics(_preactivations(bigger_X, bigger_w))[1],
                     mahalanobis_norm_squared(bigger_X, bigger_w))],
