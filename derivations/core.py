@@ -68,14 +68,14 @@ def equal(a: sp.Basic, b: sp.Basic, *, trials: int = 6, seed: int = 0) -> bool:
         if not (isinstance(a, sp.Equality) and isinstance(b, sp.Equality)):
             return False
         return equal(a.lhs - a.rhs, b.lhs - b.rhs, trials=trials, seed=seed)
-    if isinstance(a, sp.MatrixExpr) or isinstance(b, sp.MatrixExpr):  # symbolic shapes: matrix algebra only
-        difference = sp.expand(a - b).doit()
-        return difference == 0 or getattr(difference, "is_ZeroMatrix", False) is True
     if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
         a, b = sp.Matrix(a), sp.Matrix(b)
         return a.shape == b.shape and all(
             equal(p, q, trials=trials, seed=seed) for p, q in zip(a, b)
         )
+    if isinstance(a, sp.MatrixExpr) or isinstance(b, sp.MatrixExpr):  # symbolic shapes: matrix algebra only
+        difference = sp.expand(a - b).doit()
+        return difference == 0 or getattr(difference, "is_ZeroMatrix", False) is True
     truths = (sp.logic.boolalg.BooleanAtom, sp.core.relational.Relational)
     if isinstance(a, truths) or isinstance(b, truths):  # not Boolean: every Symbol is a Boolean in SymPy
         return a.is_Boolean and b.is_Boolean and bool(a) is bool(b)

@@ -56,3 +56,11 @@ def test_catalog_is_keyed_by_the_ids_of_claims_md():
     ids = list(derivations.catalog())
     assert "init.preact_var" in ids and len(ids) == len(set(ids))
     assert derivations.catalog()["init.preact_var"] is derivations.get("init.preact_var")
+
+
+def test_equal_handles_explicit_and_symbolic_matrices():
+    assert equal(sp.ImmutableMatrix([x**2 - y**2]), sp.ImmutableMatrix([(x - y) * (x + y)]))
+    n = sp.Symbol("n", positive=True, integer=True)
+    A, w = sp.MatrixSymbol("A", n, n), sp.MatrixSymbol("w", n, 1)
+    assert equal((A * w).T * (A * w), w.T * (A.T * A) * w)
+    assert not equal((A * w).T * (A * w), w.T * A * w)
