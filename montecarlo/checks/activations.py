@@ -1,25 +1,13 @@
 """Checks of the ReLU example, leaky ReLU and ELU, and softmax cross-entropy (seeds 001, 004)."""
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import sympy as sp
 
 import nets
 from ..evidence import Evidence
-from ..finite_diff import RTOL, check_loss, check_module, gradient_error
-from .base import Check, register
-
-
-def _timed(fn):
-    def run(derivation, seed, alpha, candidate=None):
-        start = time.perf_counter()
-        evidence = fn(derivation, np.random.default_rng(seed), seed)
-        for e in evidence:
-            e.seconds = (time.perf_counter() - start) / len(evidence)
-        return evidence
-    return run
+from ..finite_diff import RTOL, check_loss, check_module
+from .base import Check, register, timed
 
 
 def _as_array(matrix: sp.Matrix) -> np.ndarray:
@@ -40,7 +28,7 @@ def _relu_example(derivation, rng, seed):
             for name, measured in (("y", y), ("dx", dx))]
 
 
-register(Check("relu.forward_backward_example", "N", _timed(_relu_example)))
+register(Check("relu.forward_backward_example", "N", timed(_relu_example)))
 
 
 def _away_from_zero(rng, shape, gap=0.05):
@@ -75,7 +63,7 @@ def _relatives(derivation, rng, seed):
     return evidence
 
 
-register(Check("activations.relatives", "F", _timed(_relatives)))
+register(Check("activations.relatives", "F", timed(_relatives)))
 
 
 def _softmax_ce(derivation, rng, seed):
@@ -101,4 +89,4 @@ def _softmax_ce(derivation, rng, seed):
     return evidence
 
 
-register(Check("loss.softmax_ce_gradient", "F", _timed(_softmax_ce)))
+register(Check("loss.softmax_ce_gradient", "F", timed(_softmax_ce)))

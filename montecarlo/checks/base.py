@@ -24,7 +24,7 @@ from ..evidence import CheckResult, Evidence, claim_seed
 from ..stats import FAMILY_ALPHA, POWER, RELATIVE_ERROR, StreamingMoments, required_samples, z_critical, z_test
 
 __all__ = [
-    "Case", "Check", "register", "checks_of", "registered_claims", "total_tests", "alpha_per_test",
+    "Case", "Check", "register", "timed", "case_runner", "monte_carlo", "checks_of", "registered_claims", "total_tests", "alpha_per_test",
     "run_check", "value_at", "KINDS",
 ]
 
@@ -113,6 +113,18 @@ def _symbolic(derivation: Derivation, seed: int, alpha: float, candidate=None) -
         passed, note = False, str(error)
     return [Evidence(derivation.id, "S", "derivation", passed, estimator="sympy",
                      seconds=time.perf_counter() - start, details={"note": note})]
+
+
+def timed(fn: Callable[[Derivation, np.random.Generator, int], list[Evidence]]) -> Callable[..., list[Evidence]]:
+    """A check's run function from ``fn(derivation, rng, seed)`` (a deterministic run with its own
+    generator): each Evidence gets its share of the wall time."""
+    def run(derivation, seed, alpha, candidate=None):
+        start = time.perf_counter()
+        evidence = fn(derivation, np.random.default_rng(seed), seed)
+        for e in evidence:
+            e.seconds = (time.perf_counter() - start) / len(evidence)
+        return evidence
+    return run
 
 
 def checks_of(claim_id: str) -> dict[str, Check]:

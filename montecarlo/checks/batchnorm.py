@@ -20,7 +20,7 @@ import nets
 from derivations.batchnorm_backward import SUMMARY_SYMBOLS
 from ..evidence import Evidence
 from ..finite_diff import RTOL, check_module, gradient_error
-from .base import Case, Check, case_runner, register, value_at
+from .base import Case, Check, case_runner, register, timed, value_at
 
 AGREE = 1e-12
 TINY_EPS = 1e-300
@@ -35,16 +35,6 @@ def _agree(derivation, label, a, b, seed, kind="N", bound=AGREE) -> Evidence:
     error = _relative(np.asarray(a, float), np.asarray(b, float))
     return Evidence(derivation.id, kind, label, error <= bound, estimator="relative error", estimate=error,
                     threshold=bound, seed=seed)
-
-
-def _timed(fn):
-    def run(derivation, seed, alpha, candidate=None):
-        start = time.perf_counter()
-        evidence = fn(derivation, np.random.default_rng(seed), seed)
-        for e in evidence:
-            e.seconds = (time.perf_counter() - start) / len(evidence)
-        return evidence
-    return run
 
 
 def _linear_bn(rng, d, k, eps=1e-5):
@@ -79,7 +69,7 @@ def _exact_instances(derivation, rng, seed, count: int = 200):
                      details={"note": "sigma_B^2 = w^T X w and a_i - mu_B = w^T (x_i - xbar) exactly in every batch"})]
 
 
-register(Check("bn.mahalanobis_form", "M", _timed(_exact_instances)))
+register(Check("bn.mahalanobis_form", "M", timed(_exact_instances)))
 
 
 def _mahalanobis_network(derivation, rng, seed):
@@ -96,7 +86,7 @@ def _mahalanobis_network(derivation, rng, seed):
     return evidence
 
 
-register(Check("bn.mahalanobis_form", "N", _timed(_mahalanobis_network)))
+register(Check("bn.mahalanobis_form", "N", timed(_mahalanobis_network)))
 
 
 def _bias_network(derivation, rng, seed):
@@ -108,7 +98,7 @@ def _bias_network(derivation, rng, seed):
                    before, seed)]
 
 
-register(Check("bn.bias_invariance", "N", _timed(_bias_network)))
+register(Check("bn.bias_invariance", "N", timed(_bias_network)))
 
 
 def _scale_network(derivation, rng, seed):
@@ -127,7 +117,7 @@ def _scale_network(derivation, rng, seed):
     return evidence
 
 
-register(Check("bn.scale_invariance", "N", _timed(_scale_network)))
+register(Check("bn.scale_invariance", "N", timed(_scale_network)))
 
 
 def _bn_network(rng, width, depth, std, eps, directions=None):
@@ -170,7 +160,7 @@ def _stats_network(derivation, rng, seed):
     return evidence
 
 
-register(Check("bn.output_stats_at_init", "N", _timed(_stats_network)))
+register(Check("bn.output_stats_at_init", "N", timed(_stats_network)))
 
 
 def _identity_network(derivation, rng, seed):
@@ -190,7 +180,7 @@ def _identity_network(derivation, rng, seed):
                                       "for any input", bn(fresh), fresh, seed)]
 
 
-register(Check("bn.identity_init", "N", _timed(_identity_network)))
+register(Check("bn.identity_init", "N", timed(_identity_network)))
 
 
 def _layernorm_network(derivation, rng, seed):
@@ -217,7 +207,7 @@ def _layernorm_network(derivation, rng, seed):
     ]
 
 
-register(Check("bn.layernorm_contrast", "N", _timed(_layernorm_network)))
+register(Check("bn.layernorm_contrast", "N", timed(_layernorm_network)))
 
 
 def _fold_network(derivation, rng, seed):
@@ -228,7 +218,7 @@ def _fold_network(derivation, rng, seed):
     bn.eval()
     x = rng.normal(size=(9, 7))
     folded = nets.fold_batchnorm(linear, bn)
-    gamma, mu = bn.params["weight"], bn.buffers["running_mean"]
+    gamma = bn.params["weight"]
     sigma = np.sqrt(bn.buffers["running_var"] + bn.eps)
     derived_weight = np.array([[value_at(e, derivation, {"gamma": g, "sigma_B": s_, f"w_{j + 1}": w_})
                                 for j, (e, w_) in enumerate(zip(derivation.values["weight"], row))]
@@ -238,7 +228,7 @@ def _fold_network(derivation, rng, seed):
                    folded.params["weight"][:, :3], derived_weight, seed)]
 
 
-register(Check("bn.reparametrization", "N", _timed(_fold_network)))
+register(Check("bn.reparametrization", "N", timed(_fold_network)))
 
 
 def _train_eval_network(derivation, rng, seed):
@@ -296,7 +286,7 @@ def _train_eval(derivation, seed, alpha, candidate=None):
     """Deterministic runs of train and eval mode, then the Monte-Carlo tests of the running statistics."""
     if candidate is not None:
         return _running_statistics(derivation, seed, alpha, candidate)
-    return _timed(_train_eval_network)(derivation, seed, alpha) + _running_statistics(derivation, seed, alpha)
+    return timed(_train_eval_network)(derivation, seed, alpha) + _running_statistics(derivation, seed, alpha)
 
 
 register(Check("bn.train_eval", "N", _train_eval, tests=len(_RUNNING_CASES), cases=_RUNNING_CASES,
@@ -345,7 +335,7 @@ def _param_gradients(derivation, rng, seed):
     return evidence
 
 
-register(Check("bn.param_gradients", "F", _timed(_param_gradients)))
+register(Check("bn.param_gradients", "F", timed(_param_gradients)))
 
 
 def summary_values(x: np.ndarray, dy: np.ndarray, gamma: np.ndarray, eps: float) -> dict[str, np.ndarray]:
@@ -421,4 +411,4 @@ def _computation_graph(derivation, rng, seed):
                      seed=seed)]
 
 
-register(Check("bn.computation_graph", "N", _timed(_computation_graph)))
+register(Check("bn.computation_graph", "N", timed(_computation_graph)))

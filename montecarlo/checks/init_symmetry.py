@@ -6,25 +6,13 @@ product of L float64 factors carries a relative error of at most L·ε (first or
 """
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 import nets
 from ..evidence import Evidence
-from .base import Check, register, value_at
+from .base import Check, register, timed, value_at
 
 EPS64 = float(np.finfo(np.float64).eps)
-
-
-def _timed(fn):
-    def run(derivation, seed, alpha, candidate=None):
-        start = time.perf_counter()
-        evidence = fn(derivation, np.random.default_rng(seed), seed)
-        for e in evidence:
-            e.seconds = (time.perf_counter() - start) / len(evidence)
-        return evidence
-    return run
 
 
 def _three_layer(hidden, rng):
@@ -55,7 +43,7 @@ def _zero_init(derivation, rng, seed):
     ]
 
 
-register(Check("init.zero_init_symmetry", "N", _timed(_zero_init)))
+register(Check("init.zero_init_symmetry", "N", timed(_zero_init)))
 
 
 def _constant_init(derivation, rng, seed, steps: int = 200):
@@ -88,7 +76,7 @@ def _constant_init(derivation, rng, seed, steps: int = 200):
     ]
 
 
-register(Check("init.constant_init_symmetry", "N", _timed(_constant_init)))
+register(Check("init.constant_init_symmetry", "N", timed(_constant_init)))
 
 
 def _first_depth(c: float, dtype, limit: int, test) -> int | None:
@@ -136,4 +124,4 @@ def _vanishing_chain(derivation, rng, seed):
     return evidence
 
 
-register(Check("init.vanishing_chain", "N", _timed(_vanishing_chain)))
+register(Check("init.vanishing_chain", "N", timed(_vanishing_chain)))

@@ -32,7 +32,6 @@ def test_planting_a_different_normaliser_changes_the_derived_gradient():
 
 
 def test_running_average_tends_to_the_population_value():
-    t = sp.Symbol("t")
     value = running_average_mean(sp.Rational(1, 10), 50, 1, 2)
     assert abs(float(value) - 2) < 0.01 and value != 2
 
