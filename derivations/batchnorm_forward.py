@@ -319,7 +319,8 @@ def _train_eval() -> Derivation:
                      "$r \\leftarrow (1-m) r + m\\,\\hat s$ with momentum $m = 0.1$, running_var from the unbiased "
                      "batch variance, starting at 0 (mean) and 1 (variance)",),
         steps=[], result=sp.Eq(sp.Symbol(r"\mathbb{E}[running\_var_t]"), ema_var),
-        values={"target": ema_var, "running_mean": ema_mean, "unbiased": unbiased, "biased": biased},
+        values={"target": ema_var, "running_mean": ema_mean, "unbiased": unbiased, "biased": biased,
+                "population_mean": model.expect(total) / B},
         facts=[Fact("E[biased batch variance] = (B - 1)/B s^2", biased, (B - 1) * s2 / B),
                Fact("E[unbiased batch variance] = s^2", unbiased, s2),
                Fact("the running mean tends to mu", sp.limit(ema_mean.subs(m, sp.Rational(1, 10)), t, sp.oo), mu),

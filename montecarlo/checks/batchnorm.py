@@ -278,6 +278,8 @@ _RUNNING_CASES = [
          value_key="running_mean", cost=BATCH * STEPS),
     Case(f"cumulative running_var (momentum None) of {STEPS} batches of {BATCH}: unbiased", _POINT,
          _running("running_var", None), value_key="unbiased", cost=BATCH * STEPS),
+    Case(f"cumulative running_mean (momentum None) of {STEPS} batches of {BATCH}: the population mean", _POINT,
+         _running("running_mean", None), value_key="population_mean", cost=BATCH * STEPS),
 ]
 _running_statistics = case_runner(_RUNNING_CASES, "N")
 
