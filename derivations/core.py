@@ -105,6 +105,15 @@ def _latex(expr: sp.Basic) -> str:
     return sp.latex(expr)
 
 
+_TEXT_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "^": r"\^{}", "&": r"\&", "%": r"\%", "#": r"\#",
+                 "$": r"\$", "{": r"\{", "}": r"\}"}
+
+
+def text(plain: str) -> str:
+    """Plain text (a reason, a fact's statement) made safe for LaTeX text mode."""
+    return "".join(_TEXT_ESCAPES.get(c, c) for c in plain)
+
+
 @dataclass
 class Derivation:
     """One claim of CLAIMS.md, derived.
@@ -207,7 +216,7 @@ class Derivation:
 
     def latex(self) -> str:
         """The derivation as LaTeX: assumptions, the aligned chain with reasons, facts."""
-        lines = [rf"\paragraph{{{self.title}}} (\texttt{{{self.id}}}, {self.source})"]
+        lines = [rf"\paragraph{{{text(self.title)}}} (\texttt{{{text(self.id)}}}, {text(self.source)})"]
         if self.convention:
             lines.append(self.convention)
         if self.assumptions:
@@ -218,14 +227,14 @@ class Derivation:
             lines.append(r"\begin{align*}")
             first, *rest = self.steps
             body = [rf"& {_latex(first.expr)}"]
-            body += [rf"&= {_latex(s.expr)} && \text{{{s.reason}}}" for s in rest]
+            body += [rf"&= {_latex(s.expr)} && \text{{{text(s.reason)}}}" for s in rest]
             lines.append(" \\\\\n".join(body))
             lines.append(r"\end{align*}")
         lines.append(rf"Result: $\displaystyle {_latex(self.result)}$.")
         for fact in self.facts:
             relation = "=" if fact.holds else r"\neq"
             lines.append(
-                rf"\\ {fact.statement}: ${_latex(fact.lhs)} {relation} {_latex(fact.rhs)}$."
+                rf"\\ {text(fact.statement)}: ${_latex(fact.lhs)} {relation} {_latex(fact.rhs)}$."
             )
         if self.answer:
             lines.append(rf"\\ \textbf{{Answer.}} {self.answer}")
