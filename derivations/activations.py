@@ -68,7 +68,7 @@ def _relatives() -> Derivation:
         id="activations.relatives", title="Leaky ReLU and ELU, forward and backward", source="seed 004, section 6",
         checks="F", symbols=(slope, alpha),
         assumptions=("leaky ReLU with negative slope $s$; ELU with scale $\\alpha$ (PyTorch's names: "
-                     "negative_slope, alpha)",),
+                     "\\texttt{negative\\_slope}, \\texttt{alpha})",),
         steps=[], result=sp.Eq(sp.Symbol("ELU'(x)"), d_elu),
         values={"leaky_relu": leaky_relu(), "leaky_relu_derivative": d_leaky, "elu": elu(),
                 "elu_derivative": d_elu, "target": d_elu},

@@ -155,8 +155,8 @@ def _computation_graph() -> Derivation:
     return Derivation(
         id="bn.computation_graph", title="The computation graph of batch norm", source="seed 004, Problem 2.1",
         checks="N", symbols=(gamma, beta, eps), convention=SEED_002,
-        assumptions=("nodes: x, mu_B = mean(x), x - mu_B, (x - mu_B)^2, sigma_B^2 = mean(.), sigma_B^2 + eps, "
-                     "1/sqrt(.), xhat, gamma xhat, y = gamma xhat + beta",),
+        assumptions=(r"nodes: $x_i$, $\mu_B$ = mean, $x_i-\mu_B$, $(x_i-\mu_B)^2$, $\sigma_B^2$ = mean, "
+                     r"$\sigma_B^2+\varepsilon$, $1/\sqrt{\cdot}$, $\hat x_i$, $\gamma\hat x_i$, $y_i = \gamma\hat x_i + \beta$",),
         steps=[], result=sp.Eq(sp.Symbol("y_1"), stages["y"]), values={"target": stages["y"], **stages},
         answer=("Inputs $x_i$, $\\gamma$, $\\beta$; $\\mu_B$ and $\\sigma_B^2$ are reductions over the batch, so every "
                 "$x_j$ reaches every $y_i$ through them: the three paths of the backward pass "

@@ -131,7 +131,7 @@ def _bias_invariance() -> Derivation:
     return Derivation(
         id="bn.bias_invariance", title="Batch norm does not depend on the bias", source="seed 000, Assignment 2 a)",
         checks="SN", symbols=(b,), convention=SEED_000,
-        assumptions=("the batch of bn.mahalanobis_form",),
+        assumptions=("the batch of \\texttt{bn.mahalanobis\\_form}",),
         steps=[Step(y[0], ""), Step(y[0].subs(b, 0), "a_i - mu_B does not contain b; sigma_B^2 neither")],
         result=sp.Eq(sp.Symbol(r"\partial y_i/\partial b"), derivative), values={"target": derivative},
         evaluate=_radicands_expanded, chain_ends_in_target=False,
@@ -155,7 +155,7 @@ def _scale_invariance() -> Derivation:
     return Derivation(
         id="bn.scale_invariance", title="Batch norm ignores the scale of w (and flips with its sign)",
         source="seed 000, Assignment 2 a)", checks="SN", symbols=(c, y), convention=SEED_000,
-        assumptions=("the batch of bn.mahalanobis_form; $w \\to c\\,w$ with $c \\neq 0$",),
+        assumptions=("the batch of \\texttt{bn.mahalanobis\\_form}; $w \\to c\\,w$ with $c \\neq 0$",),
         steps=[], result=sp.Eq(sp.Symbol("y_i(cw)"), derived), values={"target": derived},
         facts=[Fact("the centred pre-activation scales by c", numerator_ratio, c),
                Fact("the batch variance scales by c^2", variance_ratio, c**2),
@@ -316,7 +316,7 @@ def _train_eval() -> Derivation:
         id="bn.train_eval", title="Running statistics in training, used in eval", source="seeds 001 and 002",
         checks="N", symbols=(mu, s2, B, m, t), convention=SEED_002,
         assumptions=("batches of B i.i.d. values with mean $\\mu$ and variance $s^2$; PyTorch's update "
-                     "$r \\leftarrow (1-m) r + m\\,\\hat s$ with momentum $m = 0.1$, running_var from the unbiased "
+                     "$r \\leftarrow (1-m) r + m\\,\\hat s$ with momentum $m = 0.1$, \\texttt{running\\_var} from the unbiased "
                      "batch variance, starting at 0 (mean) and 1 (variance)",),
         steps=[], result=sp.Eq(sp.Symbol(r"\mathbb{E}[running\_var_t]"), ema_var),
         values={"target": ema_var, "running_mean": ema_mean, "unbiased": unbiased, "biased": biased,

@@ -108,7 +108,7 @@ def _constant_init() -> Derivation:
                Fact("entries of dl/dW3 are equal at the constant point", g3[0, 0], g3[0, 1])],
         answer=("The loss is invariant under swapping two hidden units (a permutation $B$ with "
                 "$B^{-T} = B$), and the constant point is fixed by it, so every gradient step keeps the units "
-                "identical (symmetry.gd_preserves_invariance): the layer acts as a single unit."),
+                "identical (\\texttt{symmetry.gd\\_preserves\\_invariance}): the layer acts as a single unit."),
     )
 
 

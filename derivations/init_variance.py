@@ -306,7 +306,7 @@ def _he_variance() -> Derivation:
     return Derivation(
         id="init.he_variance", title="He initialisation", source="seed 000 A1d; seeds 001, 002",
         checks="SMN", symbols=(n_k1,),
-        assumptions=("the recursion of init.variance_recursion, with $n = n_{k-1}$, $v = v_k$, "
+        assumptions=("the recursion of \\texttt{init.variance\\_recursion}, with $n = n_{k-1}$, $v = v_k$, "
                      r"$\alpha = \alpha_{k-1}$", r"$\alpha_k = \alpha_{k-1}$ wanted"),
         steps=steps, result=sp.Eq(sp.Symbol("v_k"), derived), expected=2 / n_k1,
         evaluate=lambda e: sp.solve(e, v_k)[0],
@@ -375,7 +375,7 @@ def _lecun_variance() -> Derivation:
                     ew**2 * sp.Symbol("V_A", real=True) + ea**2 * sp.Symbol("V_W", real=True)
                     + sp.Symbol("V_W", real=True) * sp.Symbol("V_A", real=True))],
         answer=("$\\mathbb{V}[W_{ij}] = 1/D_a$: fan-in scaling, LeCun's rule. Seed 004 names it Xavier; "
-                "Glorot and Bengio's compromise is $2/(n_{in}+n_{out})$ (init.glorot_compromise)."),
+                "Glorot and Bengio's compromise is $2/(n_{in}+n_{out})$ (\\texttt{init.glorot\\_compromise})."),
     )
 
 
