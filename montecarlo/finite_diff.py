@@ -5,7 +5,10 @@ round-off error about ε|f|/h; the step h = ε^{1/3}·max(1, |x|) balances the t
 relative error near ε^{2/3} ≈ 4e-11 for smooth functions. A check passes when the floored
 relative error ‖analytic − numeric‖∞ / max(‖analytic‖∞, ‖numeric‖∞, floor) is below
 RTOL = 1e-7: three orders of magnitude above what a correct gradient attains, and five
-below what a wrong one gives (a dropped term or factor is an O(1) relative error).
+below what a wrong one gives (a dropped term or factor is an O(1) relative error). The
+floor is the gradient size below which differences cannot resolve RTOL: the round-off of
+f, noise ≈ 8ε·Σ|terms of f|, gives the numeric derivative an error of noise/h, so the
+floor is noise/(h·RTOL). A near-zero gradient is thus judged by its absolute error.
 
 Two modes: the full gradient, one coordinate at a time (small tensors); and a directional
 check, ∇f·u against (f(x + hu) − f(x − hu))/2h for random directions u scaled to unit RMS
@@ -37,22 +40,24 @@ class GradientError:
     relative_error: float
     mode: str
     evaluations: int
+    floor: float = FLOOR
 
     @property
     def passed(self) -> bool:
         return self.relative_error <= RTOL
 
 
-def _relative(analytic: np.ndarray, numeric: np.ndarray) -> float:
-    scale = max(np.abs(analytic).max(initial=0.0), np.abs(numeric).max(initial=0.0), FLOOR)
+def _relative(analytic: np.ndarray, numeric: np.ndarray, floor: float) -> float:
+    scale = max(np.abs(analytic).max(initial=0.0), np.abs(numeric).max(initial=0.0), floor)
     return float(np.abs(analytic - numeric).max(initial=0.0) / scale)
 
 
 def gradient_error(f: Callable[[], float], x: np.ndarray, analytic: np.ndarray, *, name: str = "x",
-                   rng: np.random.Generator, full: bool | None = None) -> GradientError:
+                   rng: np.random.Generator, full: bool | None = None, noise: float = 0.0) -> GradientError:
     """Compare ``analytic`` = ∂f/∂x with central differences of ``f`` perturbing ``x`` in place.
 
     ``f`` reads ``x`` (and whatever else it closes over); ``x`` is restored afterwards.
+    ``noise`` is the absolute round-off of one evaluation of ``f`` (it sets the floor).
     """
     if x.dtype != np.float64:
         raise TypeError(f"{name} must be float64 for a finite-difference check, not {x.dtype}")
@@ -71,9 +76,11 @@ def gradient_error(f: Callable[[], float], x: np.ndarray, analytic: np.ndarray, 
             minus = f()
             flat[k] = original
             numeric[k] = (plus - minus) / (2 * h)
-        return GradientError(name, _relative(analytic.reshape(-1), numeric), "full", 2 * x.size)
+        floor = max(FLOOR, noise / (EPS ** (1 / 3) * RTOL))
+        return GradientError(name, _relative(analytic.reshape(-1), numeric, floor), "full", 2 * x.size, floor)
     original = flat.copy()
     h = EPS ** (1 / 3) * max(1.0, float(np.sqrt(np.mean(original**2))))
+    floor = max(FLOOR, noise / (h * RTOL))
     analytic_dirs, numeric_dirs = [], []
     for _ in range(DIRECTIONS):
         u = rng.standard_normal(x.size)
@@ -85,8 +92,8 @@ def gradient_error(f: Callable[[], float], x: np.ndarray, analytic: np.ndarray, 
         flat[:] = original
         numeric_dirs.append((plus - minus) / (2 * h))
         analytic_dirs.append(float(analytic.reshape(-1) @ u))
-    return GradientError(name, _relative(np.array(analytic_dirs), np.array(numeric_dirs)), "directional",
-                         2 * DIRECTIONS)
+    return GradientError(name, _relative(np.array(analytic_dirs), np.array(numeric_dirs), floor), "directional",
+                         2 * DIRECTIONS, floor)
 
 
 def check_module(module: Module, x: np.ndarray, *, rng: np.random.Generator,
@@ -96,6 +103,7 @@ def check_module(module: Module, x: np.ndarray, *, rng: np.random.Generator,
     x = np.array(x, dtype=np.float64)
     y = module.forward(x)
     v = rng.standard_normal(y.shape)
+    noise = 8 * EPS * float(np.sum(np.abs(v * y)))
 
     def f() -> float:
         return float(np.sum(v * module.forward(x)))
@@ -104,9 +112,9 @@ def check_module(module: Module, x: np.ndarray, *, rng: np.random.Generator,
     module.forward(x)
     grad_input = module.backward(v)
     grads = {name: g.copy() for name, g in module.gradients().items()}
-    errors = [gradient_error(f, x, grad_input, name="input", rng=rng, full=full)]
+    errors = [gradient_error(f, x, grad_input, name="input", rng=rng, full=full, noise=noise)]
     for name, param in module.parameters().items():
-        errors.append(gradient_error(f, param, grads[name], name=name, rng=rng, full=full))
+        errors.append(gradient_error(f, param, grads[name], name=name, rng=rng, full=full, noise=noise))
     return errors
 
 
@@ -114,6 +122,7 @@ def check_loss(loss: Module, x: np.ndarray, target: np.ndarray, *, rng: np.rando
                full: bool | None = None) -> GradientError:
     """Check the backward of a loss module (forward(input, target) → float) for its input."""
     x = np.array(x, dtype=np.float64)
-    loss.forward(x, target)
+    value = loss.forward(x, target)
     analytic = loss.backward(1.0)
-    return gradient_error(lambda: loss.forward(x, target), x, analytic, name="input", rng=rng, full=full)
+    noise = 8 * EPS * max(abs(value), 1.0)
+    return gradient_error(lambda: loss.forward(x, target), x, analytic, name="input", rng=rng, full=full, noise=noise)

@@ -366,8 +366,9 @@ def _input_gradient(derivation, seed, alpha, candidate=None):
             bn = nets.BatchNorm1d(channels)
             bn.params["weight"][...] = gamma
             numeric_input = x.copy()
+            noise = 8 * np.finfo(np.float64).eps * float(np.sum(np.abs(dy * bn(x))))
             error = gradient_error(lambda: float(np.sum(dy * bn(numeric_input))), numeric_input,
-                                   formula(summary_values(x, dy, gamma, bn.eps)), rng=rng)
+                                   formula(summary_values(x, dy, gamma, bn.eps)), rng=rng, noise=noise)
             evidence.append(Evidence(derivation.id, "F", f"candidate against finite differences, batch ({m}, {channels})",
                                      error.passed, estimator="floored relative error", estimate=error.relative_error,
                                      threshold=RTOL, seed=seed, seconds=time.perf_counter() - start))

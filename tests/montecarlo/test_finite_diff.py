@@ -1,6 +1,8 @@
 """Every nets layer passes the finite-difference check in float64; a planted wrong backward fails."""
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nets
 from montecarlo.finite_diff import RTOL, check_loss, check_module, gradient_error
@@ -74,3 +76,22 @@ def test_gradient_error_refuses_float32_and_shape_mismatch():
         gradient_error(lambda: 0.0, x, x, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="shape"):
         gradient_error(lambda: 0.0, np.zeros(3), np.zeros(4), rng=np.random.default_rng(0))
+
+
+@settings(deadline=None, max_examples=20)
+@given(st.sampled_from(["Linear", "Tanh", "Sigmoid", "ELU", "LeakyReLU"]), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_backward_matches_finite_differences_for_any_batch_and_seed(name, batch, seed):
+    rng = np.random.default_rng(seed)
+    layer = LAYERS[name](rng)
+    for error in check_module(layer, _input(rng, (batch, 5)), rng=rng):
+        assert error.passed, f"{name} {error.name}: {error.relative_error:.2e}"
+
+
+@settings(deadline=None, max_examples=15)
+@given(st.integers(2, 7), st.integers(1, 4), st.integers(0, 2**32 - 1))
+def test_batchnorm_backward_matches_finite_differences_for_any_batch(batch, channels, seed):
+    rng = np.random.default_rng(seed)
+    layer = nets.BatchNorm1d(channels)
+    layer.params["weight"][...] = rng.normal(size=channels)
+    for error in check_module(layer, rng.normal(0.0, 3.0, (batch, channels)), rng=rng):
+        assert error.passed, f"{error.name}: {error.relative_error:.2e}"
