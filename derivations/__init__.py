@@ -11,10 +11,10 @@ from .init_variance import (  # noqa: E402
     variance_recursion, xavier_variance,
 )
 from .init_units import linear_unit_variance, shifted_relu_variance  # noqa: E402
-from .init_symmetry import layer_variances, overflow_depth, underflow_depth  # noqa: E402
+from .init_symmetry import overflow_depth, underflow_depth  # noqa: E402
 
 __all__ += [
     "he_variance", "lecun_variance", "preact_variance", "product_variance", "relu_second_moment",
     "variance_recursion", "xavier_variance", "linear_unit_variance", "shifted_relu_variance",
-    "layer_variances", "overflow_depth", "underflow_depth",
+    "overflow_depth", "underflow_depth",
 ]

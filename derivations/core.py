@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 __all__ = [
-    "Step", "Fact", "Derivation", "DerivationError", "equal", "claim", "catalog", "get",
+    "Step", "Fact", "Derivation", "DerivationError", "equal", "claim", "catalog", "get", "positive_parameter",
 ]
 
 
@@ -45,6 +45,23 @@ class Fact:
     lhs: sp.Basic
     rhs: sp.Basic
     holds: bool = True
+
+
+def positive_parameter(name: str, value, *, allow_zero: bool = False) -> sp.Expr:
+    """``value`` as SymPy, refusing a number that is NaN, complex or not positive (ValueError naming it)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, sp.Basic)):
+        raise TypeError(f"{name} must be a number or a SymPy expression, not {type(value).__name__}")
+    value = sp.sympify(value)
+    if allow_zero and value == 0:
+        return value
+    if value.is_number:
+        if value.has(sp.nan) or value.is_extended_real is False:
+            raise ValueError(f"{name} must be a real number, not {value}")
+        if not value.is_positive:
+            raise ValueError(f"{name} must be positive, not {value}")
+    elif value.is_positive is False:
+        raise ValueError(f"{name} must be positive, not {value}")
+    return value
 
 
 def _random_rational(symbol: sp.Symbol, rng: random.Random) -> sp.Rational:

@@ -11,7 +11,7 @@ import sympy as sp
 from .core import Derivation, Fact, Step, claim
 from .init_variance import variance_recursion
 
-__all__ = ["tiny_network", "overflow_depth", "underflow_depth", "layer_variances", "IEEE_LIMITS"]
+__all__ = ["tiny_network", "overflow_depth", "underflow_depth", "IEEE_LIMITS"]
 
 f = sp.Function("f")
 loss = sp.Function("l")
@@ -184,14 +184,6 @@ def _vanishing_chain() -> Derivation:
                 f"$L = {depths['overflow_float64']}$; $0.5^L$ rounds to zero in float32 at "
                 f"$L = {depths['underflow_float32']}$ and in float64 at $L = {depths['underflow_float64']}$."),
     )
-
-
-def layer_variances(n, v, depth: int, input_second_moment=1, input_width=None) -> list[sp.Expr]:
-    """α_1..α_depth of a ReLU MLP with equal widths n and weight variance v; inputs with
-    E[x_j²] = χ_0 enter the first layer directly (no ReLU): α_1 = n_0 v χ_0."""
-    n0 = n if input_width is None else input_width
-    first = n0 * v * input_second_moment
-    return [first * variance_recursion(n, v, depth=k) for k in range(depth)]
 
 
 @claim("init.node_statistics")

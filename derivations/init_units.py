@@ -10,9 +10,8 @@ import sympy as sp
 from sympy.stats import Chi, Normal
 from sympy.stats import E as stats_expectation
 
-from .core import Derivation, Fact, Step, claim
+from .core import Derivation, Fact, Step, claim, positive_parameter
 from .densities import expectation_of
-from .init_variance import _positive
 from .moments import Expectation, MomentModel, Variance, iid
 
 __all__ = ["linear_unit_variance", "shifted_relu_variance"]
@@ -32,7 +31,7 @@ def _unit_model() -> MomentModel:
 def linear_unit_variance(d_x) -> sp.Expr:
     """σ with V[u_i] = 1 for u = Wx, x_j zero-mean unit-variance: 1/d_x."""
     (solution,) = sp.solve(sp.Eq(_unit_model().variance(unit), 1), sigma)
-    return solution.subs(d, _positive("d_x", d_x))
+    return solution.subs(d, positive_parameter("d_x", d_x))
 
 
 @claim("init.linear_unit_variance")
@@ -88,7 +87,7 @@ def shifted_relu_variance(d_x, *, finite_width: bool = False) -> sp.Expr:
         first, second = _relu_moments(d * sigma)
         variance = second - first**2
     (solution,) = sp.solve(sp.Eq(variance, 1), sigma)
-    return sp.simplify(solution.subs(d, _positive("d_x", d_x)))
+    return sp.simplify(solution.subs(d, positive_parameter("d_x", d_x)))
 
 
 @claim("init.shifted_relu_variance")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.stats import Exponential, Laplace, Normal, StudentT, Uniform
 
-from .core import Derivation, Fact, Step, claim
+from .core import Derivation, Fact, Step, claim, positive_parameter
 from .densities import (
     a, expectation_of, leaky_relu, normal_form, p, ratio_to_variance, relu, symmetric_normal_form, t,
 )
@@ -32,23 +32,6 @@ preactivation = sp.Sum(w_[i] * x_[i], (i, 1, n))
 SOURCE_000 = "seed 000, Assignment 1"
 
 
-def _positive(name: str, value, *, allow_zero: bool = False) -> sp.Expr:
-    """``value`` as SymPy, refusing a number that is NaN, complex or not positive (ValueError naming it)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, sp.Basic)):
-        raise TypeError(f"{name} must be a number or a SymPy expression, not {type(value).__name__}")
-    value = sp.sympify(value)
-    if allow_zero and value == 0:
-        return value
-    if value.is_number:
-        if value.has(sp.nan) or value.is_extended_real is False:
-            raise ValueError(f"{name} must be a real number, not {value}")
-        if not value.is_positive:
-            raise ValueError(f"{name} must be positive, not {value}")
-    elif value.is_positive is False:
-        raise ValueError(f"{name} must be positive, not {value}")
-    return value
-
-
 def _weight_model(weight_mean=0) -> MomentModel:
     """w_i iid with mean ``weight_mean`` and variance v; x_i identically distributed with
     E[x_i] = μ, E[x_i²] = χ and *any* dependence between the x_i; w independent of x."""
@@ -60,8 +43,8 @@ def _weight_model(weight_mean=0) -> MomentModel:
 def preact_variance(n_in=n, weight_variance=v, second_moment=chi, *, weight_mean=0) -> sp.Expr:
     """V[a] for a = Σ_{i≤n} w_i x_i, by the moment algebra (seed 000 A1a)."""
     value = _weight_model(weight_mean).variance(preactivation)
-    return value.subs({n: _positive("n_in", n_in), v: _positive("weight_variance", weight_variance, allow_zero=True),
-                       chi: _positive("second_moment", second_moment, allow_zero=True)})
+    return value.subs({n: positive_parameter("n_in", n_in), v: positive_parameter("weight_variance", weight_variance, allow_zero=True),
+                       chi: positive_parameter("second_moment", second_moment, allow_zero=True)})
 
 
 @claim("init.preact_mean")
@@ -218,9 +201,9 @@ def variance_recursion(n_prev=None, v_k=None, alpha_prev=None, *, depth=None, ne
     n_k1, v_k_, alpha_k1 = sp.Symbol("n", positive=True, integer=True), v, sp.Symbol("alpha", positive=True)
     gain = ratio_to_variance(Expectation(leaky_relu(a, sp.sympify(negative_slope)) ** 2))
     step = preact_variance(n_k1, v_k_, gain * alpha_k1)
-    values = {n_k1: None if n_prev is None else _positive("n_prev", n_prev),
-              v_k_: None if v_k is None else _positive("v_k", v_k, allow_zero=True),
-              alpha_k1: None if alpha_prev is None else _positive("alpha_prev", alpha_prev, allow_zero=True)}
+    values = {n_k1: None if n_prev is None else positive_parameter("n_prev", n_prev),
+              v_k_: None if v_k is None else positive_parameter("v_k", v_k, allow_zero=True),
+              alpha_k1: None if alpha_prev is None else positive_parameter("alpha_prev", alpha_prev, allow_zero=True)}
     step = step.subs({s: val for s, val in values.items() if val is not None})
     if depth is None:
         return step
@@ -241,12 +224,12 @@ def he_variance(n_in, n_out=None, *, negative_slope=0, mode: str = "fan_in") -> 
     v_k = sp.Symbol("v_k", positive=True)
     slope = sp.sympify(negative_slope)
     if mode == "fan_in":
-        fan = _positive("n_in", n_in)
+        fan = positive_parameter("n_in", n_in)
         gain = ratio_to_variance(Expectation(leaky_relu(a, slope) ** 2))
     else:
         if n_out is None:
             raise ValueError("n_out is needed for mode='fan_out'")
-        fan = _positive("n_out", n_out)
+        fan = positive_parameter("n_out", n_out)
         derivative = sp.Heaviside(a) + slope * sp.Heaviside(-a)
         gain = sp.simplify(normal_form(Expectation(derivative**2), symmetric_density=True)
                            / normal_form(1, symmetric_density=True))
@@ -330,7 +313,7 @@ def product_variance(mean_w=None, var_w=None, mean_a=None, var_a=None) -> sp.Exp
     ew, vw, ea, va = sp.symbols("E_W V_W E_A V_A", real=True)
     for name, value in (("var_w", var_w), ("var_a", var_a)):
         if value is not None:
-            _positive(name, value, allow_zero=True)
+            positive_parameter(name, value, allow_zero=True)
     model = MomentModel(iid(W, mean=ew, variance=vw), iid(A, mean=ea, variance=va))
     value = sp.expand(model.variance(W * A))
     given = {ew: mean_w, vw: var_w, ea: mean_a, va: var_a}
@@ -343,7 +326,7 @@ def lecun_variance(n_in) -> sp.Expr:
         sp.Symbol("V_a", positive=True)
     per_term = product_variance(0, var_w, 0, var_a)
     (solution,) = sp.solve(sp.Eq(d * per_term, var_a), var_w)
-    return solution.subs(d, _positive("n_in", n_in))
+    return solution.subs(d, positive_parameter("n_in", n_in))
 
 
 @claim("init.lecun_variance")
@@ -382,7 +365,7 @@ def _lecun_variance() -> Derivation:
 def xavier_variance(n_in, n_out) -> sp.Expr:
     """Glorot's compromise between the forward (1/n_in) and backward (1/n_out) conditions."""
     omega = sp.Symbol("omega", positive=True)
-    n_in, n_out = _positive("n_in", n_in), _positive("n_out", n_out)
+    n_in, n_out = positive_parameter("n_in", n_in), positive_parameter("n_out", n_out)
     forward, backward = n_in * omega, n_out * omega
     (solution,) = sp.solve(sp.Eq((forward + backward) / 2, 1), omega)
     return solution

@@ -23,7 +23,10 @@ import numpy as np
 
 from nets import Module
 
-__all__ = ["RTOL", "FULL_LIMIT", "GradientError", "gradient_error", "check_module", "check_loss"]
+from .evidence import Evidence
+
+__all__ = ["RTOL", "FULL_LIMIT", "GradientError", "gradient_error", "check_module", "check_loss", "fd_evidence",
+           "relative_error"]
 
 EPS = np.finfo(np.float64).eps
 RTOL = 1e-7
@@ -47,9 +50,11 @@ class GradientError:
         return self.relative_error <= RTOL
 
 
-def _relative(analytic: np.ndarray, numeric: np.ndarray, floor: float) -> float:
-    scale = max(np.abs(analytic).max(initial=0.0), np.abs(numeric).max(initial=0.0), floor)
-    return float(np.abs(analytic - numeric).max(initial=0.0) / scale)
+def relative_error(a: np.ndarray, b: np.ndarray, floor: float = FLOOR) -> float:
+    """‖a − b‖∞ / max(‖a‖∞, ‖b‖∞, floor)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    scale = max(np.abs(a).max(initial=0.0), np.abs(b).max(initial=0.0), floor)
+    return float(np.abs(a - b).max(initial=0.0) / scale)
 
 
 def gradient_error(f: Callable[[], float], x: np.ndarray, analytic: np.ndarray, *, name: str = "x",
@@ -77,7 +82,7 @@ def gradient_error(f: Callable[[], float], x: np.ndarray, analytic: np.ndarray, 
             flat[k] = original
             numeric[k] = (plus - minus) / (2 * h)
         floor = max(FLOOR, noise / (EPS ** (1 / 3) * RTOL))
-        return GradientError(name, _relative(analytic.reshape(-1), numeric, floor), "full", 2 * x.size, floor)
+        return GradientError(name, relative_error(analytic.reshape(-1), numeric, floor), "full", 2 * x.size, floor)
     original = flat.copy()
     h = EPS ** (1 / 3) * max(1.0, float(np.sqrt(np.mean(original**2))))
     floor = max(FLOOR, noise / (h * RTOL))
@@ -92,7 +97,7 @@ def gradient_error(f: Callable[[], float], x: np.ndarray, analytic: np.ndarray, 
         flat[:] = original
         numeric_dirs.append((plus - minus) / (2 * h))
         analytic_dirs.append(float(analytic.reshape(-1) @ u))
-    return GradientError(name, _relative(np.array(analytic_dirs), np.array(numeric_dirs), floor), "directional",
+    return GradientError(name, relative_error(np.array(analytic_dirs), np.array(numeric_dirs), floor), "directional",
                          2 * DIRECTIONS, floor)
 
 
@@ -126,3 +131,10 @@ def check_loss(loss: Module, x: np.ndarray, target: np.ndarray, *, rng: np.rando
     analytic = loss.backward(1.0)
     noise = 8 * EPS * max(abs(value), 1.0)
     return gradient_error(lambda: loss.forward(x, target), x, analytic, name="input", rng=rng, full=full, noise=noise)
+
+
+def fd_evidence(claim_id: str, label: str, error: GradientError, seed: int) -> Evidence:
+    """The Evidence of one finite-difference comparison (kind F)."""
+    return Evidence(claim_id, "F", f"{label} ({error.mode}, {error.evaluations} evaluations)", error.passed,
+                    estimator="floored relative error", estimate=error.relative_error, threshold=RTOL, seed=seed,
+                    details={"floor": error.floor})

@@ -15,7 +15,7 @@ from scipy.stats import norm
 
 __all__ = [
     "FAMILY_ALPHA", "POWER", "RELATIVE_ERROR", "Estimate", "StreamingMoments", "z_critical",
-    "required_samples", "z_test",
+    "required_samples", "detectable_error", "z_test",
 ]
 
 FAMILY_ALPHA = 1e-3  # probability that any check of the whole catalogue raises a false alarm
@@ -100,12 +100,22 @@ def z_critical(alpha: float) -> float:
     return float(norm.isf(alpha / 2))
 
 
+def _z_sum(alpha: float, power: float) -> float:
+    return z_critical(alpha) + float(norm.ppf(power))
+
+
 def required_samples(sd: float, effect: float, alpha: float, power: float = POWER) -> int:
     """Draws for a two-sided level-alpha z-test to reject with probability ``power`` a value
     ``effect`` away: N = ((z_{α/2} + z_power) · sd / effect)²."""
     if effect <= 0:
         raise ValueError(f"effect must be positive, not {effect}")
-    return max(2, math.ceil(((z_critical(alpha) + float(norm.ppf(power))) * sd / effect) ** 2))
+    return max(2, math.ceil((_z_sum(alpha, power) * sd / effect) ** 2))
+
+
+def detectable_error(std_error: float, scale: float, alpha: float, power: float = POWER) -> float:
+    """The error, relative to ``scale``, that a level-alpha z-test with this standard error rejects
+    with probability ``power``: (z_{α/2} + z_power) · SE / scale."""
+    return _z_sum(alpha, power) * std_error / scale if scale else math.inf
 
 
 def z_test(estimate: Estimate, claimed: float) -> tuple[float, float]:

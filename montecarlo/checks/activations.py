@@ -6,7 +6,7 @@ import sympy as sp
 
 import nets
 from ..evidence import Evidence
-from ..finite_diff import RTOL, check_loss, check_module
+from ..finite_diff import RTOL, check_loss, check_module, fd_evidence
 from .base import Check, register, timed
 
 
@@ -36,18 +36,13 @@ def _away_from_zero(rng, shape, gap=0.05):
     return x + np.sign(x) * gap
 
 
-def _fd_evidence(derivation, label, error, seed):
-    return Evidence(derivation.id, "F", f"{label} ({error.mode}, {error.evaluations} evaluations)", error.passed,
-                    estimator="floored relative error", estimate=error.relative_error, threshold=RTOL, seed=seed)
-
-
 def _relatives(derivation, rng, seed):
     evidence = []
     x_symbol = sp.Symbol("x", real=True)
     for layer, name, params in ((nets.LeakyReLU(0.1), "leaky_relu", {"s": 0.1}), (nets.ELU(1.3), "elu", {"alpha": 1.3})):
         for shape in ((5, 7), (64, 300)):
             (error,) = check_module(layer, _away_from_zero(rng, shape), rng=rng)
-            evidence.append(_fd_evidence(derivation, f"{type(layer).__name__} backward vs differences, {shape}",
+            evidence.append(fd_evidence(derivation.id, f"{type(layer).__name__} backward vs differences, {shape}",
                                          error, seed))
         derivative = derivation.values[f"{name}_derivative"]
         derivative = derivative.subs({s: params[s.name] for s in derivative.free_symbols if s.name in params})
@@ -74,7 +69,7 @@ def _softmax_ce(derivation, rng, seed):
     soft = rng.dirichlet(np.ones(5), 6)
     for label, target in (("class-index targets", hard), ("soft targets", soft)):
         error = check_loss(loss, logits, target, rng=rng)
-        evidence.append(_fd_evidence(derivation, f"SoftmaxCrossEntropy, {label}", error, seed))
+        evidence.append(fd_evidence(derivation.id, f"SoftmaxCrossEntropy, {label}", error, seed))
     z = rng.standard_normal(3)
     y = rng.dirichlet(np.ones(3))
     point = {f"z{k + 1}": z[k] for k in range(3)} | {f"y{k + 1}": y[k] for k in range(2)}

@@ -21,10 +21,13 @@ import sympy as sp
 
 from derivations import Derivation, DerivationError, get
 from ..evidence import CheckResult, Evidence, claim_seed
-from ..stats import FAMILY_ALPHA, POWER, RELATIVE_ERROR, StreamingMoments, required_samples, z_critical, z_test
+from ..stats import (
+    FAMILY_ALPHA, POWER, RELATIVE_ERROR, StreamingMoments, detectable_error, required_samples, z_test,
+)
 
 __all__ = [
     "Case", "Check", "register", "timed", "case_runner", "monte_carlo", "checks_of", "registered_claims", "total_tests", "alpha_per_test",
+    "judged", "judge_mean",
     "run_check", "value_at", "KINDS",
 ]
 
@@ -216,21 +219,31 @@ def run_case(derivation: Derivation, case: Case, *, seed: int, stream: int, alph
                      {"stage": "sized run", "pilot_samples": PILOT_SAMPLES, "samples_for_power": wanted}, moments)
 
 
-def _evidence(derivation, case, estimate, claimed, level, kind, seed, start, details, moments) -> Evidence:
+def judged(derivation: Derivation, *, kind: str, label: str, estimate, claimed: float, level: float, scale: float,
+           seed: int, seconds: float, point: Mapping, estimator: str, details: dict | None = None) -> Evidence:
+    """Evidence for the two-sided z-test of H0: the estimated quantity equals ``claimed`` at ``level``;
+    ``scale`` is what the detectable error is relative to."""
     z, p = z_test(estimate, claimed)
-    scale = abs(claimed) if claimed != 0 else moments.influence_sd(case.statistic)
-    detectable = (z_critical(level) + float(_z_power())) * estimate.std_error / scale if scale else math.inf
-    details["relative_to"] = "claimed" if claimed != 0 else "one draw's standard deviation"
     return Evidence(
-        derivation.id, kind, case.label, bool(p >= level), point=dict(case.point),
-        estimator=case.statistic, estimate=estimate.value, std_error=estimate.std_error,
-        ci=estimate.interval(level), claimed=claimed, statistic=z, p_value=p, alpha=level,
-        detectable_error=detectable, samples=estimate.samples, seed=seed, seconds=time.perf_counter() - start,
-        details=details,
+        derivation.id, kind, label, bool(p >= level), point=dict(point), estimator=estimator,
+        estimate=estimate.value, std_error=estimate.std_error, ci=estimate.interval(level), claimed=claimed,
+        statistic=z, p_value=p, alpha=level, detectable_error=detectable_error(estimate.std_error, scale, level),
+        samples=estimate.samples, seed=seed, seconds=seconds, details=details or {},
     )
 
 
-def _z_power() -> float:
-    from scipy.stats import norm
+def judge_mean(derivation: Derivation, label: str, draws: np.ndarray, claimed: float, *, alpha: float, seed: int,
+               seconds: float, point: Mapping, kind: str = "N") -> Evidence:
+    """The z-test of mean(draws) = claimed (claimed != 0), the standard error from the draws themselves."""
+    moments = StreamingMoments()
+    moments.update(draws)
+    return judged(derivation, kind=kind, label=label, estimate=moments.mean_estimate(), claimed=claimed, level=alpha,
+                  scale=abs(claimed), seed=seed, seconds=seconds, point=point, estimator="mean over networks")
 
-    return norm.ppf(POWER)
+
+def _evidence(derivation, case, estimate, claimed, level, kind, seed, start, details, moments) -> Evidence:
+    details["relative_to"] = "claimed" if claimed != 0 else "one draw's standard deviation"
+    scale = abs(claimed) if claimed != 0 else moments.influence_sd(case.statistic)
+    return judged(derivation, kind=kind, label=case.label, estimate=estimate, claimed=claimed, level=level,
+                  scale=scale, seed=seed, seconds=time.perf_counter() - start, point=case.point,
+                  estimator=case.statistic, details=details)

@@ -19,20 +19,15 @@ import sympy as sp
 import nets
 from derivations.batchnorm_backward import SUMMARY_SYMBOLS
 from ..evidence import Evidence
-from ..finite_diff import RTOL, check_module, gradient_error
+from ..finite_diff import check_module, fd_evidence, gradient_error, relative_error
 from .base import Case, Check, case_runner, register, timed, value_at
 
 AGREE = 1e-12
 TINY_EPS = 1e-300
 
 
-def _relative(a: np.ndarray, b: np.ndarray) -> float:
-    scale = max(np.abs(a).max(), np.abs(b).max(), 1e-300)
-    return float(np.abs(a - b).max() / scale)
-
-
 def _agree(derivation, label, a, b, seed, kind="N", bound=AGREE) -> Evidence:
-    error = _relative(np.asarray(a, float), np.asarray(b, float))
+    error = relative_error(a, b, floor=1e-300)
     return Evidence(derivation.id, kind, label, error <= bound, estimator="relative error", estimate=error,
                     threshold=bound, seed=seed)
 
@@ -144,7 +139,7 @@ def _stats_network(derivation, rng, seed):
         if isinstance(module, nets.BatchNorm1d):
             variance = before.var(axis=0)
             worst_mean = max(worst_mean, float(np.abs(h.mean(axis=0)).max()))
-            worst_var = max(worst_var, _relative(h.var(axis=0), variance / (variance + module.eps)))
+            worst_var = max(worst_var, relative_error(h.var(axis=0), variance / (variance + module.eps)))
     evidence.append(Evidence(derivation.id, "N", "every BN output of an 8-layer net: batch mean 0", worst_mean <= AGREE,
                              estimator="max |batch mean|", estimate=worst_mean, threshold=AGREE, seed=seed))
     evidence.append(Evidence(derivation.id, "N", "every BN output: batch variance sigma^2/(sigma^2 + eps)",
@@ -193,13 +188,13 @@ def _layernorm_network(derivation, rng, seed):
     other[1:] = rng.normal(size=(7, 5))
     one_row = a.copy()
     one_row[:, 0] *= 3.0
-    ln_changed = _relative(ln(one_row), ln_out)
+    ln_changed = relative_error(ln(one_row), ln_out)
     return [
         Evidence(derivation.id, "N", "LayerNorm: example 0 is unchanged when the rest of the batch changes",
                  bool(np.array_equal(ln(other)[0], ln_out[0])), estimator="exact", seed=seed),
         Evidence(derivation.id, "N", "BatchNorm1d: example 0 changes with the rest of the batch",
-                 _relative(bn(other)[0], bn_out[0]) > 1e-3, estimator="relative change",
-                 estimate=_relative(bn(other)[0], bn_out[0]), seed=seed),
+                 relative_error(bn(other)[0], bn_out[0]) > 1e-3, estimator="relative change",
+                 estimate=relative_error(bn(other)[0], bn_out[0]), seed=seed),
         _agree(derivation, "LayerNorm: unchanged when the whole layer is scaled by 3", ln(3 * a), ln_out, seed),
         Evidence(derivation.id, "N", "LayerNorm: changed when one unit's weights are scaled by 3", ln_changed > 1e-3,
                  estimator="relative change", estimate=ln_changed, seed=seed),
@@ -316,9 +311,7 @@ def _fd(derivation, rng, seed, wanted):
             layer.train(mode == "train")
             for error in check_module(layer, rng.normal(1.0, 2.0, shape), rng=rng):
                 if error.name in wanted:
-                    evidence.append(Evidence(derivation.id, "F", f"{label}, {mode}: d/d{error.name} ({error.mode})",
-                                             error.passed, estimator="floored relative error",
-                                             estimate=error.relative_error, threshold=RTOL, seed=seed))
+                    evidence.append(fd_evidence(derivation.id, f"{label}, {mode}: d/d{error.name}", error, seed))
             if isinstance(layer, nets.BatchNorm1d | nets.BatchNorm2d):
                 layer.reset_running_stats()
     return evidence
@@ -369,9 +362,10 @@ def _input_gradient(derivation, seed, alpha, candidate=None):
             noise = 8 * np.finfo(np.float64).eps * float(np.sum(np.abs(dy * bn(x))))
             error = gradient_error(lambda: float(np.sum(dy * bn(numeric_input))), numeric_input,
                                    formula(summary_values(x, dy, gamma, bn.eps)), rng=rng, noise=noise)
-            evidence.append(Evidence(derivation.id, "F", f"candidate against finite differences, batch ({m}, {channels})",
-                                     error.passed, estimator="floored relative error", estimate=error.relative_error,
-                                     threshold=RTOL, seed=seed, seconds=time.perf_counter() - start))
+            evidence.append(fd_evidence(derivation.id, f"candidate against finite differences, batch ({m}, {channels})",
+                                        error, seed))
+        for e in evidence:
+            e.seconds = (time.perf_counter() - start) / len(evidence)
         return evidence
     evidence = _fd(derivation, rng, seed, {"input"})
     x, dy, gamma = rng.normal(1.0, 2.0, (16, 6)), rng.normal(size=(16, 6)), rng.normal(size=6)

@@ -20,10 +20,10 @@ import numpy as np
 import nets
 from derivations import Derivation
 from ..evidence import Evidence
-from ..stats import POWER, StreamingMoments, z_critical, z_test
-from .base import Check, register, value_at
+from ..stats import StreamingMoments
+from .base import Check, judge_mean, register, value_at
 
-__all__ = ["replicate_second_moments", "judge_draws", "NODE_INITS", "node_statistics_run"]
+__all__ = ["replicate_second_moments", "NODE_INITS", "node_statistics_run", "predicted_second_moments"]
 
 NODE_WIDTH, NODE_DEPTH, NODE_BATCH, NODE_REPLICATES = 256, 50, 32, 48
 NODE_INITS = {"std 0.01": 1e-4, "N(0, 1)": 1.0, "He": 2 / NODE_WIDTH}
@@ -42,21 +42,6 @@ def replicate_second_moments(width: int, depth: int, variance: float, *, replica
     return out
 
 
-def judge_draws(derivation: Derivation, label: str, draws: np.ndarray, claimed: float, *, alpha: float,
-                seed: int, seconds: float, point: dict, kind: str = "N") -> Evidence:
-    """A two-sided z-test of mean(draws) = claimed, the standard error from the draws."""
-    moments = StreamingMoments()
-    moments.update(draws)
-    estimate = moments.mean_estimate()
-    z, p = z_test(estimate, claimed)
-    from scipy.stats import norm
-    detectable = (z_critical(alpha) + norm.ppf(POWER)) * estimate.std_error / abs(claimed)
-    return Evidence(derivation.id, kind, label, bool(p >= alpha), point=point, estimator="mean over networks",
-                    estimate=estimate.value, std_error=estimate.std_error, ci=estimate.interval(alpha),
-                    claimed=claimed, statistic=z, p_value=p, alpha=alpha, detectable_error=float(detectable),
-                    samples=estimate.samples, seed=seed, seconds=seconds)
-
-
 def _ratio_check(claim_id: str, configurations: list[tuple[str, dict, float]], *, depth: int,
                  replicates: int, batch: int) -> Check:
     """One test per configuration: the mean over layers 2..depth of q_k/q_{k-1} equals the derived
@@ -68,8 +53,8 @@ def _ratio_check(claim_id: str, configurations: list[tuple[str, dict, float]], *
             rng = np.random.default_rng([seed, 100 + k])
             q = replicate_second_moments(point["n"], depth, variance, replicates=replicates, batch=batch, rng=rng)
             ratios = (q[:, 1:] / q[:, :-1]).mean(axis=1)
-            claimed = value_at(derivation.values.get("layer_factor", derivation.target), derivation, point)
-            evidence.append(judge_draws(derivation, label, ratios, claimed, alpha=alpha, seed=seed,
+            claimed = value_at(derivation.target, derivation, point)  # alpha = 1: the per-layer factor n v / 2
+            evidence.append(judge_mean(derivation, label, ratios, claimed, alpha=alpha, seed=seed,
                                         seconds=time.perf_counter() - start, point=point))
         return evidence
     return register(Check(claim_id, "N", run, tests=len(configurations)))
@@ -98,7 +83,7 @@ def _he_network(derivation, seed, alpha, candidate=None):
         rng = np.random.default_rng([seed, 200 + k])
         q = replicate_second_moments(256, 20, 0.0, replicates=48, batch=32, rng=rng, initialiser=initialiser)
         ratios = (q[:, 1:] / q[:, :-1]).mean(axis=1)
-        evidence.append(judge_draws(derivation, label, ratios, float(claimed()), alpha=alpha, seed=seed,
+        evidence.append(judge_mean(derivation, label, ratios, float(claimed()), alpha=alpha, seed=seed,
                                     seconds=time.perf_counter() - start, point={"n": 256}))
     return evidence
 
@@ -132,10 +117,10 @@ def _node_statistics_tests(derivation, seed, alpha, candidate=None):
         predicted = predicted_second_moments(derivation, variance)
         ratios = np.column_stack([q[:, 0] / predicted[0], q[:, 1:] / q[:, :-1] / (predicted[1:] / predicted[:-1])])
         point = {"n": NODE_WIDTH, "v": variance}
-        evidence.append(judge_draws(derivation, f"{name}, all {NODE_DEPTH} layers pooled: mean t_k", ratios.mean(axis=1),
+        evidence.append(judge_mean(derivation, f"{name}, all {NODE_DEPTH} layers pooled: mean t_k", ratios.mean(axis=1),
                                     1.0, alpha=alpha, seed=seed, seconds=seconds, point=point, kind="M"))
         for k in range(NODE_DEPTH):
-            e = judge_draws(derivation, f"{name}, layer {k + 1}: t_k = q_k / (predicted factor x q_(k-1))",
+            e = judge_mean(derivation, f"{name}, layer {k + 1}: t_k = q_k / (predicted factor x q_(k-1))",
                             ratios[:, k], 1.0, alpha=alpha, seed=seed, seconds=seconds, point=point | {"k": k + 1},
                             kind="M")
             direct = StreamingMoments()

@@ -33,26 +33,27 @@ def _mapped(base, transform):
     return draw
 
 
-def _fixed_weight_variance(base_draw, point):
-    """A draw that ignores the claim's value and uses the point's v (for claims whose target is a moment)."""
-    return lambda rng, size, value: base_draw(rng, size, point["v"])
+def _at_point(base_draw, point, key="v"):
+    """A draw that ignores the claim's value and simulates with ``point[key]``: for claims whose target is
+    the simulated moment itself rather than a parameter of the simulation."""
+    return lambda rng, size, value: base_draw(rng, size, point[key])
 
 
 monte_carlo("init.preact_mean", [
-    Case("normal w, normal x", POINT_A, _fixed_weight_variance(_preactivation("normal", "normal", POINT_A), POINT_A),
+    Case("normal w, normal x", POINT_A, _at_point(_preactivation("normal", "normal", POINT_A), POINT_A),
          cost=16),
     Case("uniform w, skewed x", POINT_B,
-         _fixed_weight_variance(_preactivation("uniform", "exponential", POINT_B), POINT_B), cost=48),
+         _at_point(_preactivation("uniform", "exponential", POINT_B), POINT_B), cost=48),
 ])
 
 monte_carlo("init.preact_var", [
-    Case("normal w, normal x", POINT_A, _fixed_weight_variance(_preactivation("normal", "normal", POINT_A), POINT_A),
+    Case("normal w, normal x", POINT_A, _at_point(_preactivation("normal", "normal", POINT_A), POINT_A),
          statistic="variance", cost=16),
     Case("uniform w, skewed x", POINT_B,
-         _fixed_weight_variance(_preactivation("uniform", "exponential", POINT_B), POINT_B),
+         _at_point(_preactivation("uniform", "exponential", POINT_B), POINT_B),
          statistic="variance", cost=48),
     Case("Laplace w, correlated x", POINT_A,
-         _fixed_weight_variance(_preactivation("laplace", "correlated", POINT_A), POINT_A),
+         _at_point(_preactivation("laplace", "correlated", POINT_A), POINT_A),
          statistic="variance", cost=17),
 ])
 
@@ -60,13 +61,13 @@ POINT_S = {"n": 4, "v": 1.0, "mu": 1.0, "chi": 2.0}
 _sign_balance = (lambda a: (a > 1.0).astype(float) - (a < -1.0))
 monte_carlo("init.preact_symmetric", [
     Case("E[a^3], normal w, skewed x", POINT_S,
-         _fixed_weight_variance(_mapped(_preactivation("normal", "exponential", POINT_S), lambda a: a**3), POINT_S),
+         _at_point(_mapped(_preactivation("normal", "exponential", POINT_S), lambda a: a**3), POINT_S),
          cost=8),
     Case("E[a^3], uniform w, skewed x", POINT_A,
-         _fixed_weight_variance(_mapped(_preactivation("uniform", "exponential", POINT_A), lambda a: a**3), POINT_A),
+         _at_point(_mapped(_preactivation("uniform", "exponential", POINT_A), lambda a: a**3), POINT_A),
          cost=16),
     Case("P(a > 1) - P(a < -1), normal w, skewed x", POINT_S,
-         _fixed_weight_variance(_mapped(_preactivation("normal", "exponential", POINT_S), _sign_balance), POINT_S),
+         _at_point(_mapped(_preactivation("normal", "exponential", POINT_S), _sign_balance), POINT_S),
          cost=8),
 ])
 
@@ -102,10 +103,10 @@ def _next_layer(a_family: str, w_family: str, point):
 POINT_R1 = {"n": 8, "v": 0.3, "alpha": 2.0}
 POINT_R2 = {"n": 20, "v": 0.05, "alpha": 4.0}
 monte_carlo("init.variance_recursion", [
-    Case("normal a, normal w", POINT_R1, _fixed_weight_variance(_next_layer("normal", "normal", POINT_R1), POINT_R1),
+    Case("normal a, normal w", POINT_R1, _at_point(_next_layer("normal", "normal", POINT_R1), POINT_R1),
          statistic="variance", cost=16),
     Case("Laplace a, uniform w", POINT_R2,
-         _fixed_weight_variance(_next_layer("laplace", "uniform", POINT_R2), POINT_R2), statistic="variance", cost=40),
+         _at_point(_next_layer("laplace", "uniform", POINT_R2), POINT_R2), statistic="variance", cost=40),
 ])
 
 
@@ -163,19 +164,15 @@ monte_carlo("init.lecun_variance", [
 ])
 
 
-def _fixed(draw_factory, point, key):
-    return lambda rng, size, value: draw_factory(rng, size, point[key])
-
-
 POINT_G1 = {"n": 12, "omega": 0.2, "chi": 1.5, "nabla": 1.5}
 POINT_G2 = {"n": 30, "omega": 0.05, "chi": 0.8, "nabla": 0.8}
 for claim_id, key in (("init.glorot_forward", "chi"), ("init.glorot_backward", "nabla")):
     monte_carlo(claim_id, [
         Case("normal signal, normal w", POINT_G1,
-             _fixed(_linear_layer("normal", "normal", POINT_G1["n"], POINT_G1[key]), POINT_G1, "omega"),
+             _at_point(_linear_layer("normal", "normal", POINT_G1["n"], POINT_G1[key]), POINT_G1, "omega"),
              statistic="variance", cost=24),
         Case("uniform signal, Laplace w", POINT_G2,
-             _fixed(_linear_layer("uniform", "laplace", POINT_G2["n"], POINT_G2[key]), POINT_G2, "omega"),
+             _at_point(_linear_layer("uniform", "laplace", POINT_G2["n"], POINT_G2[key]), POINT_G2, "omega"),
              statistic="variance", cost=60),
     ])
 
