@@ -301,7 +301,7 @@ def running_average_mean(momentum, steps, start, population) -> sp.Expr:
 @claim("bn.train_eval")
 def _train_eval() -> Derivation:
     B = sp.Symbol("B", integer=True, positive=True)
-    mu, s2 = sp.Symbol("mu", real=True), sp.Symbol("s^2", positive=True)
+    mu, s2 = sp.Symbol("mu", real=True), sp.Symbol("s2", positive=True)
     i = sp.Symbol("i", integer=True, positive=True)
     x = sp.IndexedBase("x")
     model = MomentModel(iid(x, mean=mu, variance=s2))

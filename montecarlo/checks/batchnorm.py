@@ -265,7 +265,7 @@ def _running(statistic: str, momentum):
     return draw
 
 
-_POINT = {"mu": MU, "s^2": S2, "B": BATCH, "m": 0.1, "t": STEPS}
+_POINT = {"mu": MU, "s2": S2, "B": BATCH, "m": 0.1, "t": STEPS}
 _RUNNING_CASES = [
     Case(f"running_var after {STEPS} batches of {BATCH}, momentum 0.1", _POINT, _running("running_var", 0.1),
          cost=BATCH * STEPS),

@@ -32,7 +32,7 @@ def test_a_running_variance_updated_with_the_biased_variance_is_rejected():
         # the cumulative average of biased batch variances is that of the unbiased ones times (B-1)/B
         return bn.buffers["running_var"] * (batch - 1) / batch
 
-    case = Case("biased running variance", {"mu": 1.5, "s^2": 2.5, "B": batch, "m": 0.1, "t": 20}, draw,
+    case = Case("biased running variance", {"mu": 1.5, "s2": 2.5, "B": batch, "m": 0.1, "t": 20}, draw,
                 value_key="unbiased", cost=80)
     assert not run_case(derivation, case, seed=3, stream=0, alpha=alpha_per_test()).passed
 
