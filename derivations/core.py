@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from .sources import ClaimInfo, info as claim_info
+
 __all__ = [
     "Step", "Fact", "Derivation", "DerivationError", "equal", "claim", "catalog", "get", "positive_parameter",
 ]
@@ -131,14 +133,17 @@ def text(plain: str) -> str:
     return "".join(_TEXT_ESCAPES.get(c, c) for c in plain)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Derivation:
     """One claim of CLAIMS.md, derived.
 
     Attributes
     ----------
-    id, title, source : the claim's public id, a short title, the seed file and problem.
-    checks : the check kinds CLAIMS.md lists for it, letters of "SMFN".
+    id : the claim's public id; a record for it must exist in ``derivations.sources``.
+    title, source : a short title and the seed, problem and part; left empty, ``get()`` fills them
+        from the claim's record.
+    checks : the check kinds CLAIMS.md lists for it, letters of "SMFN" (filled from the record when empty).
+    info : the claim's record (question, answer, sources as data), set by ``get()``.
     symbols : the free parameters, with their SymPy assumptions.
     assumptions : human-readable assumptions, in the seed's notation.
     steps : the chain; ``steps[0].expr`` is the starting expression (its reason is "").
@@ -157,9 +162,9 @@ class Derivation:
     """
 
     id: str
-    title: str
-    source: str
-    checks: str
+    title: str = ""
+    source: str = ""
+    checks: str = ""
     symbols: tuple[sp.Symbol, ...]
     assumptions: tuple[str, ...]
     steps: list[Step]
@@ -172,6 +177,7 @@ class Derivation:
     evaluate: Callable[[sp.Basic], sp.Basic] = staticmethod(lambda e: e)
     chain_ends_in_target: bool = True
     equivalent: Callable[[sp.Basic], bool] | None = None
+    info: ClaimInfo | None = None
 
     def accepts(self, candidate: sp.Basic) -> bool:
         """Whether ``candidate`` (in the claim's symbols) is the derived target."""
@@ -275,7 +281,11 @@ _BUILT: dict[str, Derivation] = {}
 
 
 def claim(claim_id: str) -> Callable[[Callable[[], Derivation]], Callable[[], Derivation]]:
-    """Register a builder of the Derivation with this id."""
+    """Register a builder of the Derivation with this id; the id must have a record in ``derivations.sources``."""
+    try:
+        claim_info(claim_id)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"claim_id {claim_id!r} has no record in derivations.sources ({error})") from None
 
     def register(builder: Callable[[], Derivation]) -> Callable[[], Derivation]:
         if claim_id in _BUILDERS:
@@ -298,21 +308,34 @@ class _Catalog(Mapping):
     def __len__(self) -> int:
         return len(_BUILDERS)
 
+    def __contains__(self, claim_id: object) -> bool:  # without building, unlike Mapping's default
+        return claim_id in _BUILDERS
+
 
 def catalog() -> Mapping[str, Derivation]:
-    """Every registered Derivation by id, in the order of CLAIMS.md."""
+    """Every registered Derivation by id, in the order of CLAIMS.md; ``id in catalog()`` builds nothing.
+
+    ``derivations.claim_infos()`` lists every claim of CLAIMS.md, built or not, without building any.
+    """
     return _Catalog()
 
 
 def get(claim_id: str) -> Derivation:
-    """The Derivation with this id; ValueError naming ``claim_id`` for an unknown one."""
-    if not isinstance(claim_id, str):
-        raise TypeError(f"claim_id must be a string, not {type(claim_id).__name__}")
+    """The Derivation with this id, built on first use, with title, source and checks from its record.
+
+    ValueError naming ``claim_id`` for an unknown id, or for a claim that has a record but no derivation yet.
+    """
+    record = claim_info(claim_id)  # TypeError / ValueError naming claim_id
     if claim_id not in _BUILDERS:
-        raise ValueError(f"claim_id {claim_id!r} is unknown; `dlproofs list` shows the ids")
+        raise ValueError(f"claim_id {claim_id!r} ({record.title}) has no derivation yet; "
+                         "`derivations.info(claim_id)` gives its record")
     if claim_id not in _BUILT:
         derivation = _BUILDERS[claim_id]()
         if derivation.id != claim_id:
             raise RuntimeError(f"builder for {claim_id} made {derivation.id}")
+        derivation.title = derivation.title or record.title
+        derivation.source = derivation.source or record.source
+        derivation.checks = derivation.checks or record.checks
+        derivation.info = record
         _BUILT[claim_id] = derivation
     return _BUILT[claim_id]
