@@ -16,12 +16,14 @@ Only what is in the seeds is recorded; grammar and spelling of ordinary words ar
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from .sources import CHECK_KINDS, SEED_FILES, info
 
-__all__ = ["KINDS", "Erratum", "errata", "errata_counts", "errata_markdown", "errata_text"]
+__all__ = ["KINDS", "Erratum", "errata", "errata_counts", "errata_markdown", "errata_text", "update_readme"]
 
 KINDS = ("slip", "typo", "ambiguity", "naming")
 
@@ -155,9 +157,11 @@ _ERRATA = (
     Erratum(_001, "initialisation (2), the diagram", (113,), r"with dimensions $n^{(l-1)} \times n^{(l)}$",
             "a weight matrix w^l with dimensions n^{(l−1)} × n^{(l)}. An input vector x^l with dimension n^{(l)} is "
             "multiplied by w^l to produce the output y^l",
-            "The input of layer l has n^{(l−1)} components and its output n^{(l)}; for y = Wx the matrix is "
-            "n^{(l)} × n^{(l−1)} (or n^{(l−1)} × n^{(l)} acting as xᵀW).",
-            "slip", "init.glorot_compromise"),
+            "The input of layer l is the n^{(l−1)} units of layer l − 1 (line 107) and its output the n^{(l)} "
+            "units of layer l; as described, the n^{(l−1)} × n^{(l)} matrix maps n^{(l)} inputs to n^{(l−1)} "
+            "outputs, the other way round. For y = Wx from layer l − 1 to layer l, W is n^{(l)} × n^{(l−1)} "
+            "(Glorot's variance is symmetric in the two, so the formula is unaffected).",
+            "ambiguity", "init.glorot_compromise"),
     Erratum(_001, "initialisation (2)", (115,), r"\mathcal{N}(0, \sqrt{\frac{2}{n^{(l-1)} + n^{(l)}}})",
             "w^l ∼ 𝒩(0, √(2/(n^{(l−1)} + n^{(l)})))",
             "w^l ∼ 𝒩(0, 2/(n^{(l−1)} + n^{(l)})) in line 109's convention 𝒩(mean, variance): 2/(n_in + n_out) is "
@@ -351,6 +355,24 @@ def errata_markdown() -> str:
                        f"writes {e.written.rstrip('.')}. Right: {e.right}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+_README_SECTION = re.compile(r"(<!-- errata:begin[^>]*-->\n)(.*?)(<!-- errata:end -->)", re.S)
+
+
+def update_readme(path) -> bool:
+    """Rewrite the README's generated errata section from the records; whether the file changed.
+
+    ``python -c "from derivations.errata import update_readme; update_readme('README.md')"``
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    if not _README_SECTION.search(text):
+        raise ValueError(f"path {str(path)!r} has no <!-- errata:begin --> ... <!-- errata:end --> section")
+    updated = _README_SECTION.sub(lambda m: m.group(1) + errata_markdown() + m.group(3), text)
+    if updated != text:
+        path.write_text(updated, encoding="utf-8")
+    return updated != text
 
 
 def errata_text(as_json: bool = False) -> str:

@@ -17,7 +17,21 @@ def test_readme_errata_section_is_the_generated_text():
     match = _SECTION.search(README.read_text(encoding="utf-8"))
     assert match, "README.md lacks the <!-- errata:begin --> ... <!-- errata:end --> section"
     assert match.group(1) == derivations.errata_markdown(), (
-        "README's errata differ from derivations.errata_markdown(): regenerate the section")
+        "README's errata differ from derivations.errata_markdown(); regenerate them with "
+        "python -c \"from derivations.errata import update_readme; update_readme('README.md')\"")
+
+
+def test_update_readme_rewrites_only_the_section(tmp_path):
+    from derivations.errata import update_readme
+    readme = tmp_path / "README.md"
+    readme.write_text("# t\n\n<!-- errata:begin -->\nold\n<!-- errata:end -->\n\n## next\n", encoding="utf-8")
+    assert update_readme(readme) is True
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith("# t\n\n<!-- errata:begin -->\n" + derivations.errata_markdown()) and text.endswith("## next\n")
+    assert update_readme(readme) is False
+    (tmp_path / "bare.md").write_text("no section", encoding="utf-8")
+    with pytest.raises(ValueError, match="path"):
+        update_readme(tmp_path / "bare.md")
 
 
 def test_every_erratum_names_a_real_seed_file_and_location():
