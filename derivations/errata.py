@@ -85,8 +85,8 @@ _ERRATA = (
             "Glorot and Bengio's analysis (Glorot & Bengio, 2010).",
             "typo", "init.glorot_forward"),
     Erratum(_000, "Assignment 2, equation (1)", (29,), r"\sigma_{\mathcal{B}}}\beta + \gamma",
-            "y = (a − μ_B)/σ_B·β + γ: β scales and γ shifts",
-            "The usual letters (Ioffe & Szegedy, PyTorch, seeds 002 and 004) are the other way round, "
+            "y = (a − μ_B)/σ_B·β + γ",
+            "Here β scales and γ shifts. The usual letters (Ioffe & Szegedy, PyTorch, seeds 002 and 004) are the other way round, "
             "y = γ·â + β; the toolkit keeps seed 000's letters in seed 000's claims and says so.",
             "naming", "bn.mahalanobis_form"),
     Erratum(_000, "Assignment 2 a)", (41,), "Cf. *layer normalization* which does not subtract mean",
@@ -256,8 +256,8 @@ _ERRATA = (
             "(a_i^{(k)} − μ_B^{(k)})/√((σ_B^{(k)})² + ε)·γ + β: ε inside the root, as in line 43.",
             "typo", "bn.param_gradients", "S"),
     Erratum(_004, "§2 Batch Normalization", (43, 49), r"\bar{a}_{i}^{(k)} = ",
-            "ā_i^{(k)} names the normalised value (line 43) and the scaled and shifted output (line 49)",
-            "Two names, as Problem 2 has them: x̂ᵢ for the normalised value and yᵢ = γx̂ᵢ + β for the output.",
+            "ā_i^{(k)} = (a_i^{(k)} − μ_B^{(k)})/√((σ_B^{(k)})² + ε) (line 43) … ā_i^{(k)} = … γ + β (line 49)",
+            "One name for the normalised value and for the scaled and shifted output. Two names, as Problem 2 has them: x̂ᵢ for the normalised value and yᵢ = γx̂ᵢ + β for the output.",
             "ambiguity", "bn.param_gradients"),
     Erratum(_004, "Solution 2", (67, 79), "where m represents the number of batches",
             "for i = {1, ..., m} where m represents the number of batches … We sum from i = 1 to m since we have "
@@ -277,8 +277,9 @@ _ERRATA = (
             "slip", "bn.input_gradient", "SF"),
     Erratum(_004, "Solution 3, ∂f/∂σ²", (99,),
             r"(x_i - \mu) \cdot (\sigma^2 + \epsilon)^{-1.5} \\ &= -0.5",
-            "= Σᵢ ∂f/∂x̂ᵢ · (xᵢ − μ) · (σ² + ε)^{−1.5}, between two lines that carry the factor −0.5",
-            "The −½ of d(σ² + ε)^{−1/2}/dσ² belongs on this line too: ∂f/∂σ² = −½ Σᵢ ∂f/∂x̂ᵢ (xᵢ − μ)(σ² + ε)^{−3/2}. "
+            "= Σᵢ ∂f/∂x̂ᵢ · (xᵢ − μ) · (σ² + ε)^{−1.5}",
+            "The line before and the line after carry the factor −0.5, the −½ of d(σ² + ε)^{−1/2}/dσ², and it "
+            "belongs on this line too: ∂f/∂σ² = −½ Σᵢ ∂f/∂x̂ᵢ (xᵢ − μ)(σ² + ε)^{−3/2}. "
             "The chain's last line restores it, and the final ∂f/∂xᵢ of the solution is right; only this "
             "intermediate line is wrong.",
             "slip", "bn.input_gradient", "S"),
@@ -288,11 +289,11 @@ _ERRATA = (
             "stray “=”.",
             "typo", "bn.input_gradient"),
     Erratum(_004, "§4 Dropout, sample code", (129, 137, 139, 141, 144), "Forward pass for a 3-layer network.",
-            "dropout_train's docstring without quotes; \\text{H2} *= \\text{U2}; “return out” indented one space "
-            "deeper than the body; predict's docstring opened with two quotes (\"\" … \"\"\"); predict without "
-            "“return out”",
-            "Valid Python: the docstrings in triple quotes, H2 *= U2, return out at the body's indentation, and "
-            "predict ending in return out.",
+            "Forward pass for a 3-layer network. (no quotes) … \\text{H2} *= \\text{U2} … “    return out” (one "
+            "space deeper than the body) … \"\" Forward pass at test time \"\"\" … predict ends at "
+            "out = np.dot(W3, H2) + b3",
+            "Valid Python: dropout_train's docstring in triple quotes, H2 *= U2, return out at the body's "
+            "indentation, predict's docstring opened with three quotes, and predict ending in return out.",
             "typo", "dropout.inverted_scaling", "N"),
     Erratum(_004, "Problem 5", (162, 164, 166), "Deriving Xavier Initialization",
             "Deriving Xavier Initialization … W_ij = 𝒩(0, 1/D_a)",
