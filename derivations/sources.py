@@ -119,7 +119,7 @@ _RECORDS = (
               (_s("001", "initialisation"), _s("004", "Problem 5")),
               "With tanh in its linear regime and weights and inputs independent with mean zero, which weight "
               "variance keeps the variance of the activations equal from layer to layer?",
-              "V[W_ij] = 1/D_a (fan-in scaling, LeCun's rule; seed 004 calls it Xavier, after Caffe's filler), from "
+              "V[W_ij] = 1/D_a (fan-in scaling, LeCun's rule; seed 004 calls it Xavier, as Caffe's “xavier” filler does), from "
               "V[WA] = E[W]²V[A] + E[A]²V[W] + V[W]V[A] with both means zero.", "SM"),
     ClaimInfo("init.glorot_forward", "Glorot and Bengio: the forward variance", (_s("002", "Example 1"),),
               "Under Glorot and Bengio's assumptions (tanh linear, everything i.i.d. with mean zero), how does the "
@@ -228,8 +228,8 @@ _RECORDS = (
               "by every example.", "SF"),
     ClaimInfo("bn.input_gradient", "Gradient of batch norm with respect to its input", (_s("004", "Problem 3"),),
               "Given the upstream gradients gᵢ = ∂f/∂yᵢ, what is ∂f/∂xᵢ in closed form?",
-              "∂f/∂xᵢ = γ/(m√(σ_B² + ε))·(m·gᵢ − Σⱼgⱼ − x̂ᵢ·Σⱼgⱼx̂ⱼ); seed 004's final line agrees with it once its "
-              "pieces are summed over the batch.", "SF"),
+              "∂f/∂xᵢ = γ/(m√(σ_B² + ε))·(m·gᵢ − Σⱼgⱼ − x̂ᵢ·Σⱼgⱼx̂ⱼ); seed 004's final line is right (its slips on the "
+              "way are listed under errata).", "SF"),
     ClaimInfo("bn.computation_graph", "The computation graph of batch norm", (_s("004", "Problem 2", "part 1"),),
               "Draw the computation graph of the batch-norm layer.",
               "Inputs xᵢ, γ, β; μ_B and σ_B² are reductions over the batch, so every xⱼ reaches every yᵢ through "
