@@ -22,9 +22,11 @@ Sizing. Every counted test states its ``target``: the relative error it must rej
 99% power (RELATIVE_ERROR = 2%, or more with a ``reason``). A Monte-Carlo case runs in two
 stages at half the level each: a pilot of 2^15 draws that may already reject, then a fresh
 run with as many draws as the target needs at the pilot's standard deviation (25% margin).
-A network case draws ``pilot`` networks, then tops up to the count the target needs at the
-standard deviation of all networks so far, until it is reached (an internal pilot: the
-stopping rule looks only at the spread, never at the mean, so the level is kept).
+A network case draws ``pilot`` networks, which may already reject at half the level; else
+it tops up to the count the target needs (at half the level) at the standard deviation of
+all networks so far, until that count is reached, and tests at half the level. The top-up
+rule looks only at the spread, never at the mean, and the two stages' levels add up to
+the test's level (a union bound), so the false-alarm probability stays within it.
 """
 from __future__ import annotations
 
@@ -350,29 +352,37 @@ def run_networks(derivation: Derivation, case: NetworkCase, *, seed: int, alpha:
     if len(claimed) != len(case.statistics) or 0.0 in claimed:
         raise ValueError(f"{case.label}: claimed must give one non-zero value per statistic, not {claimed}")
     rng = stream(seed, derivation.id, kind, case.label)
-    rows = [_network_rows(case, derivation, rng, case.pilot)]
-    while True:
-        data = np.concatenate(rows)
-        sds = data.std(axis=0, ddof=1)
-        wanted = max(math.ceil(PILOT_MARGIN * required_samples(sd, s.target * abs(c), alpha, POWER)) if sd > 0 else 2
-                     for sd, s, c in zip(sds, case.statistics, claimed))
-        wanted = min(wanted, case.max_networks)
-        if len(data) >= wanted:
-            break
-        rows.append(_network_rows(case, derivation, rng, wanted - len(data)))
+    stage_alpha = alpha / 2  # the pilot may reject at alpha/2, the sized run tests at alpha/2: alpha in all
+    data = _network_rows(case, derivation, rng, case.pilot)
+    stage = "pilot rejected"
+    if not any(_mean(data[:, j]).std_error > 0 and z_test(_mean(data[:, j]), c)[1] < stage_alpha
+               for j, c in enumerate(claimed)):
+        stage = "sized run"
+        while True:
+            sds = data.std(axis=0, ddof=1)
+            wanted = min(case.max_networks, max(
+                math.ceil(PILOT_MARGIN * required_samples(sd, s.target * abs(c), stage_alpha, POWER)) if sd > 0 else 2
+                for sd, s, c in zip(sds, case.statistics, claimed)))
+            if len(data) >= wanted:
+                break
+            data = np.concatenate([data, _network_rows(case, derivation, rng, wanted - len(data))])
     seconds = (time.perf_counter() - start) / len(case.statistics)
     evidence = []
     for j, (statistic, value) in enumerate(zip(case.statistics, claimed)):
-        moments = StreamingMoments()
-        moments.update(data[:, j])
-        e = _judged(derivation, kind, f"{case.label}: {statistic.label}", moments.mean_estimate(), value, alpha,
+        e = _judged(derivation, kind, f"{case.label}: {statistic.label}", _mean(data[:, j]), value, stage_alpha,
                     abs(value), statistic.target, seed, start, case.point, "mean over networks",
-                    {"pilot_networks": case.pilot, "networks": len(data)})
+                    {"stage": stage, "pilot_networks": case.pilot, "networks": len(data)})
         e.seconds = seconds
         if statistic.reason:
             e.details["target_reason"] = statistic.reason
         evidence.append(e)
     return evidence
+
+
+def _mean(values: np.ndarray) -> Estimate:
+    moments = StreamingMoments()
+    moments.update(values)
+    return moments.mean_estimate()
 
 
 def _network_rows(case: NetworkCase, derivation: Derivation, rng: np.random.Generator, count: int) -> np.ndarray:

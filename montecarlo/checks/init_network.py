@@ -23,7 +23,7 @@ from ..evidence import Evidence
 from ..stats import StreamingMoments
 from .base import NetworkCase, Statistic, declare, stream, value_at
 
-__all__ = ["replicate_second_moments", "NODE_INITS", "node_statistics_run", "predicted_second_moments"]
+__all__ = ["replicate_second_moments", "pooled_layer_ratios", "NODE_INITS", "node_statistics_run", "predicted_second_moments"]
 
 NODE_WIDTH, NODE_DEPTH, NODE_BATCH, NODE_REPLICATES = 256, 50, 32, 16
 NODE_INITS = {"std 0.01": 1e-4, "N(0, 1)": 1.0, "He": 2 / NODE_WIDTH}
@@ -98,7 +98,9 @@ def _layer_ratios(q: np.ndarray, predicted: np.ndarray) -> np.ndarray:
     return np.column_stack([q[:, 0] / predicted[0], q[:, 1:] / q[:, :-1] / (predicted[1:] / predicted[:-1])])
 
 
-def _pooled_ratios(variance: float):
+def pooled_layer_ratios(variance: float):
+    """Per network of the 50 x 256 MLP with weight variance ``variance``: the mean of t_k over all
+    layers, over the first half and over the second half."""
     def networks(derivation, rng, count):
         q = replicate_second_moments(NODE_WIDTH, NODE_DEPTH, variance, replicates=count, batch=NODE_BATCH, rng=rng)
         t = _layer_ratios(q, _predicted(variance))
@@ -113,7 +115,7 @@ _POOLED = (Statistic(f"all {NODE_DEPTH} layers pooled: mean t_k"),
            Statistic(f"layers 1..{HALF} pooled: mean t_k", target=0.03, reason=_HALF_REASON),
            Statistic(f"layers {HALF + 1}..{NODE_DEPTH} pooled: mean t_k", target=0.03, reason=_HALF_REASON))
 declare("init.node_statistics", "M", networks=[
-    NetworkCase(f"{name}, MLP {NODE_DEPTH} x {NODE_WIDTH}", {"n": NODE_WIDTH, "v": variance}, _pooled_ratios(variance),
+    NetworkCase(f"{name}, MLP {NODE_DEPTH} x {NODE_WIDTH}", {"n": NODE_WIDTH, "v": variance}, pooled_layer_ratios(variance),
                 _POOLED, claimed=lambda value: (1.0, 1.0, 1.0), value_key=None)
     for name, variance in NODE_INITS.items()
 ])
