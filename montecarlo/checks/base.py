@@ -21,7 +21,8 @@ run's seed (by default one derived from the claim id).
 Sizing. Every counted test states its ``target``: the relative error it must reject with
 99% power (RELATIVE_ERROR = 2%, or more with a ``reason``). A Monte-Carlo case runs in two
 stages at half the level each: a pilot of 2^15 draws that may already reject, then a fresh
-run with as many draws as the target needs at the pilot's standard deviation (25% margin).
+run with as many draws as the target needs at the pilot's standard deviation (25% margin),
+topped up while its own standard deviation asks for more (heavy tails: a pilot's sd is low).
 A network case draws ``pilot`` networks, which may already reject at half the level; else
 it tops up to the count the target needs (at half the level) at the standard deviation of
 all networks so far, until that count is reached, and tests at half the level. The top-up
@@ -331,12 +332,16 @@ def run_case(derivation: Derivation, case: Case, *, seed: int, alpha: float, can
         return _judged(derivation, kind, case.label, pilot_estimate, claimed, stage_alpha, scale, case.target,
                        seed, start, case.point, case.statistic,
                        {"stage": "pilot rejected", "pilot_samples": PILOT_SAMPLES, "relative_to": relative_to})
-    effect = case.target * (abs(claimed) if claimed != 0 else sd)
     cap = max(PILOT_SAMPLES, MAX_NUMBERS // max(case.cost, 1))
-    wanted = math.ceil(PILOT_MARGIN * required_samples(sd, effect, stage_alpha, POWER)) if sd > 0 else PILOT_SAMPLES
-    count = min(max(wanted, PILOT_SAMPLES), cap)
     moments = StreamingMoments()
-    _draws(case, rng, count, value, moments)
+    while True:  # size from the pilot, then top up while the run's own spread asks for more
+        effect = case.target * (abs(claimed) if claimed != 0 else sd)
+        wanted = math.ceil(PILOT_MARGIN * required_samples(sd, effect, stage_alpha, POWER)) if sd > 0 else 2
+        count = min(max(wanted, PILOT_SAMPLES), cap)
+        if moments.count >= count:
+            break
+        _draws(case, rng, count - moments.count, value, moments)
+        sd = moments.influence_sd(case.statistic)
     scale = abs(claimed) if claimed != 0 else moments.influence_sd(case.statistic)
     return _judged(derivation, kind, case.label, moments.estimate(case.statistic), claimed, stage_alpha, scale,
                    case.target, seed, start, case.point, case.statistic,
