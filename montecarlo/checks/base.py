@@ -226,7 +226,7 @@ def _timed(fn, derivation, rng, seed) -> list[Evidence]:
     start = time.perf_counter()
     evidence = fn(derivation, rng, seed)
     for e in evidence:
-        e.seconds = (time.perf_counter() - start) / len(evidence)
+        e.seconds = (time.perf_counter() - start) / max(len(evidence), 1)
     return evidence
 
 
