@@ -17,7 +17,7 @@ import tracemalloc
 import numpy as np
 
 from montecarlo.checks.base import CHUNK_NUMBERS
-from montecarlo.checks.init_variance import POINT_A, _fixed_weight_variance, _preactivation
+from montecarlo.checks.init_variance import POINT_A, _at_point, _preactivation
 from montecarlo.stats import StreamingMoments
 
 
@@ -32,7 +32,7 @@ def bare_normal_rate(numbers: int, rng: np.random.Generator) -> float:
 
 
 def stream(samples: int, rng: np.random.Generator) -> tuple[float, StreamingMoments]:
-    draw = _fixed_weight_variance(_preactivation("normal", "normal", POINT_A), POINT_A)
+    draw = _at_point(_preactivation("normal", "normal", POINT_A), POINT_A)
     per_sample = 2 * POINT_A["n"]
     chunk = CHUNK_NUMBERS // per_sample
     moments = StreamingMoments()

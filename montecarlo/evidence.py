@@ -28,7 +28,9 @@ class Evidence:
     For a Monte-Carlo test: ``estimate ± std_error`` from ``samples`` draws, the (1 − alpha)
     interval ``ci``, the ``claimed`` value, the z ``statistic`` and its ``p_value``, and
     ``detectable_error``: the relative error (of |claimed|, or of one draw's standard
-    deviation when the claimed value is 0) that this test rejects with 99% power.
+    deviation when the claimed value is 0) that this test rejects with 99% power, and
+    ``target``: the relative error the check declared it must detect (2%, or a stated larger
+    one); a counted test meets its target when detectable_error <= target.
     For a finite-difference check: ``estimate`` is the relative error, ``threshold`` the bound.
     """
 
@@ -46,11 +48,19 @@ class Evidence:
     p_value: float | None = None
     alpha: float | None = None
     detectable_error: float | None = None
+    target: float | None = None
     threshold: float | None = None
     samples: int | None = None
     seed: int | None = None
     seconds: float | None = None
     details: dict = field(default_factory=dict)
+
+    @property
+    def meets_target(self) -> bool | None:
+        """Whether a counted test detects its target error (None for Evidence without a target)."""
+        if self.target is None:
+            return None
+        return self.detectable_error is not None and self.detectable_error <= self.target
 
     def to_dict(self) -> dict:
         out = asdict(self)
@@ -67,6 +77,7 @@ class Evidence:
         if self.std_error is not None and self.claimed is not None:
             half = (self.ci[1] - self.ci[0]) / 2 if self.ci else float("nan")
             extra = f" detects {self.detectable_error:.1%}" if self.detectable_error is not None else ""
+            extra += f" (target {self.target:.0%})" if self.target is not None else ""
             return (f"{self.label}: {self.estimate:.6g} ± {half:.2g} vs {self.claimed:.6g} "
                     f"(p={self.p_value:.3g}, N={self.samples:,}{extra}, {self.seconds:.2f} s) {verdict}")
         if self.threshold is not None:

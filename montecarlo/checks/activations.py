@@ -7,7 +7,7 @@ import sympy as sp
 import nets
 from ..evidence import Evidence
 from ..finite_diff import RTOL, check_loss, check_module, fd_evidence
-from .base import Check, register, timed
+from .base import declare
 
 
 def _as_array(matrix: sp.Matrix) -> np.ndarray:
@@ -28,7 +28,7 @@ def _relu_example(derivation, rng, seed):
             for name, measured in (("y", y), ("dx", dx))]
 
 
-register(Check("relu.forward_backward_example", "N", timed(_relu_example)))
+declare("relu.forward_backward_example", "N", run=_relu_example)
 
 
 def _away_from_zero(rng, shape, gap=0.05):
@@ -58,7 +58,7 @@ def _relatives(derivation, rng, seed):
     return evidence
 
 
-register(Check("activations.relatives", "F", timed(_relatives)))
+declare("activations.relatives", "F", run=_relatives)
 
 
 def _softmax_ce(derivation, rng, seed):
@@ -84,4 +84,4 @@ def _softmax_ce(derivation, rng, seed):
     return evidence
 
 
-register(Check("loss.softmax_ce_gradient", "F", timed(_softmax_ce)))
+declare("loss.softmax_ce_gradient", "F", run=_softmax_ce)

@@ -10,7 +10,6 @@ statistics by calibrated Monte-Carlo tests with one independent replicate per ch
 """
 from __future__ import annotations
 
-import time
 from fractions import Fraction
 
 import numpy as np
@@ -20,7 +19,7 @@ import nets
 from derivations.batchnorm_backward import SUMMARY_SYMBOLS
 from ..evidence import Evidence
 from ..finite_diff import check_module, fd_evidence, gradient_error, relative_error
-from .base import Case, Check, case_runner, register, timed, value_at
+from .base import Case, declare, value_at
 
 AGREE = 1e-12
 TINY_EPS = 1e-300
@@ -64,7 +63,7 @@ def _exact_instances(derivation, rng, seed, count: int = 200):
                      details={"note": "sigma_B^2 = w^T X w and a_i - mu_B = w^T (x_i - xbar) exactly in every batch"})]
 
 
-register(Check("bn.mahalanobis_form", "M", timed(_exact_instances)))
+declare("bn.mahalanobis_form", "M", run=_exact_instances)
 
 
 def _mahalanobis_network(derivation, rng, seed):
@@ -81,7 +80,7 @@ def _mahalanobis_network(derivation, rng, seed):
     return evidence
 
 
-register(Check("bn.mahalanobis_form", "N", timed(_mahalanobis_network)))
+declare("bn.mahalanobis_form", "N", run=_mahalanobis_network)
 
 
 def _bias_network(derivation, rng, seed):
@@ -93,7 +92,7 @@ def _bias_network(derivation, rng, seed):
                    before, seed)]
 
 
-register(Check("bn.bias_invariance", "N", timed(_bias_network)))
+declare("bn.bias_invariance", "N", run=_bias_network)
 
 
 def _scale_network(derivation, rng, seed):
@@ -112,7 +111,7 @@ def _scale_network(derivation, rng, seed):
     return evidence
 
 
-register(Check("bn.scale_invariance", "N", timed(_scale_network)))
+declare("bn.scale_invariance", "N", run=_scale_network)
 
 
 def _bn_network(rng, width, depth, std, eps, directions=None):
@@ -155,7 +154,7 @@ def _stats_network(derivation, rng, seed):
     return evidence
 
 
-register(Check("bn.output_stats_at_init", "N", timed(_stats_network)))
+declare("bn.output_stats_at_init", "N", run=_stats_network)
 
 
 def _identity_network(derivation, rng, seed):
@@ -175,7 +174,7 @@ def _identity_network(derivation, rng, seed):
                                       "for any input", bn(fresh), fresh, seed)]
 
 
-register(Check("bn.identity_init", "N", timed(_identity_network)))
+declare("bn.identity_init", "N", run=_identity_network)
 
 
 def _layernorm_network(derivation, rng, seed):
@@ -202,7 +201,7 @@ def _layernorm_network(derivation, rng, seed):
     ]
 
 
-register(Check("bn.layernorm_contrast", "N", timed(_layernorm_network)))
+declare("bn.layernorm_contrast", "N", run=_layernorm_network)
 
 
 def _fold_network(derivation, rng, seed):
@@ -223,7 +222,7 @@ def _fold_network(derivation, rng, seed):
                    folded.params["weight"][:, :3], derived_weight, seed)]
 
 
-register(Check("bn.reparametrization", "N", timed(_fold_network)))
+declare("bn.reparametrization", "N", run=_fold_network)
 
 
 def _train_eval_network(derivation, rng, seed):
@@ -276,18 +275,7 @@ _RUNNING_CASES = [
     Case(f"cumulative running_mean (momentum None) of {STEPS} batches of {BATCH}: the population mean", _POINT,
          _running("running_mean", None), value_key="population_mean", cost=BATCH * STEPS),
 ]
-_running_statistics = case_runner(_RUNNING_CASES, "N")
-
-
-def _train_eval(derivation, seed, alpha, candidate=None):
-    """Deterministic runs of train and eval mode, then the Monte-Carlo tests of the running statistics."""
-    if candidate is not None:
-        return _running_statistics(derivation, seed, alpha, candidate)
-    return timed(_train_eval_network)(derivation, seed, alpha) + _running_statistics(derivation, seed, alpha)
-
-
-register(Check("bn.train_eval", "N", _train_eval, tests=len(_RUNNING_CASES), cases=_RUNNING_CASES,
-               judges_candidates=True))
+declare("bn.train_eval", "N", cases=_RUNNING_CASES, run=_train_eval_network)
 
 
 def _norm_layers(rng):
@@ -330,7 +318,7 @@ def _param_gradients(derivation, rng, seed):
     return evidence
 
 
-register(Check("bn.param_gradients", "F", timed(_param_gradients)))
+declare("bn.param_gradients", "F", run=_param_gradients)
 
 
 def summary_values(x: np.ndarray, dy: np.ndarray, gamma: np.ndarray, eps: float) -> dict[str, np.ndarray]:
@@ -348,25 +336,8 @@ def _formula(expr: sp.Expr):
     return lambda values: np.broadcast_to(function(*(values[n] for n in names)), values["x"].shape)
 
 
-def _input_gradient(derivation, seed, alpha, candidate=None):
-    start = time.perf_counter()
-    rng = np.random.default_rng(seed)
-    if candidate is not None:
-        formula = _formula(candidate)
-        evidence = []
-        for m, channels in ((4, 3), (9, 2)):
-            x, dy, gamma = rng.normal(1.0, 2.0, (m, channels)), rng.normal(size=(m, channels)), rng.normal(size=channels)
-            bn = nets.BatchNorm1d(channels)
-            bn.params["weight"][...] = gamma
-            numeric_input = x.copy()
-            noise = 8 * np.finfo(np.float64).eps * float(np.sum(np.abs(dy * bn(x))))
-            error = gradient_error(lambda: float(np.sum(dy * bn(numeric_input))), numeric_input,
-                                   formula(summary_values(x, dy, gamma, bn.eps)), rng=rng, noise=noise)
-            evidence.append(fd_evidence(derivation.id, f"candidate against finite differences, batch ({m}, {channels})",
-                                        error, seed))
-        for e in evidence:
-            e.seconds = (time.perf_counter() - start) / len(evidence)
-        return evidence
+def _input_gradient(derivation, rng, seed):
+    """nets' backward against finite differences, and against the derived closed form."""
     evidence = _fd(derivation, rng, seed, {"input"})
     x, dy, gamma = rng.normal(1.0, 2.0, (16, 6)), rng.normal(size=(16, 6)), rng.normal(size=6)
     bn = nets.BatchNorm1d(6)
@@ -374,23 +345,41 @@ def _input_gradient(derivation, seed, alpha, candidate=None):
     bn(x)
     evidence.append(_agree(derivation, "nets backward equals the derived closed form", bn.backward(dy),
                            _formula(derivation.target)(summary_values(x, dy, gamma, bn.eps)), seed, kind="F"))
-    for e in evidence:
-        e.seconds = (time.perf_counter() - start) / len(evidence)
     return evidence
 
 
-register(Check("bn.input_gradient", "F", _input_gradient, judges_candidates=True))
+def _judge_input_gradient(derivation, candidate, rng, seed):
+    """A candidate formula in the summary symbols against finite differences of nets' layer."""
+    formula = _formula(candidate)
+    evidence = []
+    for m, channels in ((4, 3), (9, 2)):
+        x, dy, gamma = rng.normal(1.0, 2.0, (m, channels)), rng.normal(size=(m, channels)), rng.normal(size=channels)
+        bn = nets.BatchNorm1d(channels)
+        bn.params["weight"][...] = gamma
+        numeric_input = x.copy()
+        noise = 8 * np.finfo(np.float64).eps * float(np.sum(np.abs(dy * bn(x))))
+        error = gradient_error(lambda: float(np.sum(dy * bn(numeric_input))), numeric_input,
+                               formula(summary_values(x, dy, gamma, bn.eps)), rng=rng, noise=noise)
+        evidence.append(fd_evidence(derivation.id, f"candidate against finite differences, batch ({m}, {channels})",
+                                    error, seed))
+    return evidence
+
+
+declare("bn.input_gradient", "F", run=_input_gradient, judge=_judge_input_gradient)
 
 
 def _computation_graph(derivation, rng, seed):
+    """The staged graph (nets.NORMALISATION_GRAPH, run through its public forward) gives every derived
+    stage, and BatchNorm1d's output equals the graph's y; the drawings are that same graph."""
     from derivations.batchnorm_backward import beta, eps, gamma
 
     x = rng.normal(size=(3, 1))
     g, b = rng.normal(), rng.normal()
     layer = nets.BatchNorm1d(1)
     layer.params["weight"][...], layer.params["bias"][...] = g, b
-    layer(x)
-    values = layer._saved().values
+    y = layer(x)
+    values = nets.NORMALISATION_GRAPH.forward({"x": x, "weight": np.array([[g]]), "bias": np.array([[b]])},
+                                              axes=(0,), eps=layer.eps)
     symbols = sp.symbols("x1:4", real=True)
     point = {**dict(zip(symbols, x[:, 0])), gamma: g, beta: b, eps: layer.eps}
     stage_errors = {name: abs(float(expr.subs(point)) - float(values[name].reshape(-1)[0]))
@@ -399,13 +388,14 @@ def _computation_graph(derivation, rng, seed):
     graph = nets.NORMALISATION_GRAPH
     dot, tikz = graph.to_dot("BatchNorm"), graph.to_tikz()
     worst = max(stage_errors.values())
-    return [Evidence(derivation.id, "N", f"each of the {len(stage_errors)} stages the layer runs equals the derived "
-                                         "stage", worst <= AGREE, estimator="worst relative error", estimate=worst,
-                     threshold=AGREE, seed=seed),
+    return [Evidence(derivation.id, "N", f"each of the {len(stage_errors)} stages of the staged graph equals the "
+                                         "derived stage", worst <= AGREE, estimator="worst relative error",
+                     estimate=worst, threshold=AGREE, seed=seed),
+            _agree(derivation, "BatchNorm1d's output equals the staged graph's y", y, values["y"], seed),
             Evidence(derivation.id, "N", f"DOT ({dot.count('->')} edges) and TikZ drawn from the graph the backward "
                                          "runs", dot.count("->") == sum(len(n.inputs) for n in graph.nodes)
                      and tikz.count(r"\draw") == dot.count("->"), estimator="edges", estimate=dot.count("->"),
                      seed=seed)]
 
 
-register(Check("bn.computation_graph", "N", timed(_computation_graph)))
+declare("bn.computation_graph", "N", run=_computation_graph)

@@ -10,7 +10,7 @@ import numpy as np
 
 import nets
 from ..evidence import Evidence
-from .base import Check, register, timed, value_at
+from .base import declare, value_at
 
 EPS64 = float(np.finfo(np.float64).eps)
 
@@ -43,7 +43,7 @@ def _zero_init(derivation, rng, seed):
     ]
 
 
-register(Check("init.zero_init_symmetry", "N", timed(_zero_init)))
+declare("init.zero_init_symmetry", "N", run=_zero_init)
 
 
 def _constant_init(derivation, rng, seed, steps: int = 200):
@@ -76,7 +76,7 @@ def _constant_init(derivation, rng, seed, steps: int = 200):
     ]
 
 
-register(Check("init.constant_init_symmetry", "N", timed(_constant_init)))
+declare("init.constant_init_symmetry", "N", run=_constant_init)
 
 
 def _first_depth(c: float, dtype, limit: int, test) -> int | None:
@@ -124,4 +124,4 @@ def _vanishing_chain(derivation, rng, seed):
     return evidence
 
 
-register(Check("init.vanishing_chain", "N", timed(_vanishing_chain)))
+declare("init.vanishing_chain", "N", run=_vanishing_chain)

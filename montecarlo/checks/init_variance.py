@@ -11,7 +11,7 @@ import numpy as np
 
 import nets
 from .. import samplers
-from .base import Case, monte_carlo
+from .base import Case, declare
 
 POINT_A = {"n": 8, "v": 0.5, "mu": 1.0, "chi": 1.5}
 POINT_B = {"n": 24, "v": 1 / 12, "mu": -0.5, "chi": 2.0}
@@ -39,14 +39,14 @@ def _at_point(base_draw, point, key="v"):
     return lambda rng, size, value: base_draw(rng, size, point[key])
 
 
-monte_carlo("init.preact_mean", [
+declare("init.preact_mean", "M", cases=[
     Case("normal w, normal x", POINT_A, _at_point(_preactivation("normal", "normal", POINT_A), POINT_A),
          cost=16),
     Case("uniform w, skewed x", POINT_B,
          _at_point(_preactivation("uniform", "exponential", POINT_B), POINT_B), cost=48),
 ])
 
-monte_carlo("init.preact_var", [
+declare("init.preact_var", "M", cases=[
     Case("normal w, normal x", POINT_A, _at_point(_preactivation("normal", "normal", POINT_A), POINT_A),
          statistic="variance", cost=16),
     Case("uniform w, skewed x", POINT_B,
@@ -59,7 +59,7 @@ monte_carlo("init.preact_var", [
 
 POINT_S = {"n": 4, "v": 1.0, "mu": 1.0, "chi": 2.0}
 _sign_balance = (lambda a: (a > 1.0).astype(float) - (a < -1.0))
-monte_carlo("init.preact_symmetric", [
+declare("init.preact_symmetric", "M", cases=[
     Case("E[a^3], normal w, skewed x", POINT_S,
          _at_point(_mapped(_preactivation("normal", "exponential", POINT_S), lambda a: a**3), POINT_S),
          cost=8),
@@ -82,7 +82,7 @@ def _relu_square_of_centred_exponential(rng, size, value):
     return np.maximum(rng.exponential(1.0, size) - 1.0, 0) ** 2
 
 
-monte_carlo("init.relu_second_moment", [
+declare("init.relu_second_moment", "M", cases=[
     Case(f"{family}, V[a] = {variance}", {"V[a]": variance}, _relu_square_of(family, variance),
          claimed=(lambda value, variance=variance: value * variance))
     for family, variance in (("normal", 2.25), ("laplace", 1.28), ("uniform", 4 / 3), ("student5", 5 / 3))
@@ -102,7 +102,7 @@ def _next_layer(a_family: str, w_family: str, point):
 
 POINT_R1 = {"n": 8, "v": 0.3, "alpha": 2.0}
 POINT_R2 = {"n": 20, "v": 0.05, "alpha": 4.0}
-monte_carlo("init.variance_recursion", [
+declare("init.variance_recursion", "M", cases=[
     Case("normal a, normal w", POINT_R1, _at_point(_next_layer("normal", "normal", POINT_R1), POINT_R1),
          statistic="variance", cost=16),
     Case("Laplace a, uniform w", POINT_R2,
@@ -125,7 +125,7 @@ def _initialised_weights(initialiser, shape):
 
 POINT_H1 = {"n": 16, "alpha": 1.7}
 POINT_H2 = {"n": 50, "alpha": 0.6}
-monte_carlo("init.he_variance", [
+declare("init.he_variance", "M", cases=[
     Case("normal a, normal w with variance v(n)", POINT_H1, _next_layer("normal", "normal", POINT_H1),
          statistic="variance", claimed=lambda value: POINT_H1["alpha"], cost=32),
     Case("Laplace a, uniform w with variance v(n)", POINT_H2, _next_layer("laplace", "uniform", POINT_H2),
@@ -151,7 +151,7 @@ def _product(rng, size, value):
     return rng.normal(0.5, np.sqrt(0.3), size) * rng.normal(-1.0, np.sqrt(2.0), size)
 
 
-monte_carlo("init.lecun_variance", [
+declare("init.lecun_variance", "M", cases=[
     Case("normal a (variance 2), normal W, D_a = 10", {"D_a": 10}, _linear_layer("normal", "normal", 10, 2.0),
          statistic="variance", claimed=lambda value: 2.0, cost=20),
     Case("uniform a (variance 0.7), uniform W, D_a = 40", {"D_a": 40}, _linear_layer("uniform", "uniform", 40, 0.7),
@@ -167,7 +167,7 @@ monte_carlo("init.lecun_variance", [
 POINT_G1 = {"n": 12, "omega": 0.2, "chi": 1.5, "nabla": 1.5}
 POINT_G2 = {"n": 30, "omega": 0.05, "chi": 0.8, "nabla": 0.8}
 for claim_id, key in (("init.glorot_forward", "chi"), ("init.glorot_backward", "nabla")):
-    monte_carlo(claim_id, [
+    declare(claim_id, "M", cases=[
         Case("normal signal, normal w", POINT_G1,
              _at_point(_linear_layer("normal", "normal", POINT_G1["n"], POINT_G1[key]), POINT_G1, "omega"),
              statistic="variance", cost=24),
@@ -188,7 +188,7 @@ def _forward_backward_gain(n_in: int, n_out: int):
     return draw
 
 
-monte_carlo("init.glorot_compromise", [
+declare("init.glorot_compromise", "M", cases=[
     Case("average of forward and backward gains, 20 -> 60", {"n_in": 20, "n_out": 60}, _forward_backward_gain(20, 60),
          claimed=lambda value: 1.0, cost=160),
     Case("average of forward and backward gains, 100 -> 25", {"n_in": 100, "n_out": 25},
@@ -212,7 +212,7 @@ def _unit(x_family: str, d: int, relu: bool = False):
     return draw
 
 
-monte_carlo("init.linear_unit_variance", [
+declare("init.linear_unit_variance", "M", cases=[
     Case("normal x, d = 10", {"d": 10}, _unit("normal", 10), statistic="variance", claimed=lambda value: 1.0, cost=20),
     Case("uniform x, d = 40", {"d": 40}, _unit("uniform", 40), statistic="variance", claimed=lambda value: 1.0,
          cost=80),
@@ -220,7 +220,7 @@ monte_carlo("init.linear_unit_variance", [
          claimed=lambda value: 0.0, cost=20),
 ])
 
-monte_carlo("init.shifted_relu_variance", [
+declare("init.shifted_relu_variance", "M", cases=[
     Case("x = ±1, d = 64 (s exactly Gaussian given x)", {"d": 64}, _unit("rademacher", 64, relu=True),
          statistic="variance", claimed=lambda value: 1.0, cost=128),
     Case("x = ±1, d = 16", {"d": 16}, _unit("rademacher", 16, relu=True), statistic="variance",

@@ -1,10 +1,11 @@
-"""Each Monte-Carlo check rejects plausible wrong answers (its power, shown), and accepts the right one."""
+"""Each Monte-Carlo and network check rejects plausible wrong answers (its power, shown), and accepts the right one."""
 import numpy as np
 import pytest
 
 import derivations
 import montecarlo
-from montecarlo.checks.base import Case, alpha_per_test, run_case
+from montecarlo.checks import init_network
+from montecarlo.checks.base import Case, NetworkCase, Statistic, alpha_per_test, run_case, run_check, run_networks
 
 WRONG = [
     ("init.preact_mean", "n*mu"),
@@ -35,10 +36,31 @@ def test_the_derived_answer_is_accepted(claim_id):
     assert report.symbolic_equal is True and report.numeric_rejected is False
 
 
-def test_every_monte_carlo_case_detects_a_two_percent_error():
-    for claim_id in ["init.preact_var", "init.glorot_compromise"]:
-        for e in montecarlo.verify(claim_id, kinds="M").evidence:
-            assert e.detectable_error <= 0.02, e.describe()
+NETWORK_WRONG = [
+    ("init.variance_recursion", "alpha*n*v"),  # the linear-network law: no factor 1/2 for the ReLU
+    ("init.variance_recursion", "alpha*n*v/2 * 21/20"),  # 5% off
+    ("init.he_variance", "1/n"),  # LeCun's variance in a ReLU network
+    ("init.he_variance", "2/n * 21/20"),
+]
+
+
+@pytest.mark.parametrize(("claim_id", "candidate"), NETWORK_WRONG, ids=[f"{c}:{w}" for c, w in NETWORK_WRONG])
+def test_a_wrong_variance_law_is_rejected_by_the_network_runs_alone(claim_id, candidate):
+    expression = montecarlo.verify(claim_id, candidate).expression
+    result = run_check(claim_id, "N", candidate=expression)
+    judged = [e for e in result.evidence if e.p_value is not None]
+    assert judged and not any(e.passed for e in judged), [e.describe() for e in result.evidence]
+
+
+def test_the_pooled_node_statistics_test_rejects_a_law_three_percent_off():
+    """A planted per-layer law 3% off makes the mean of t_k over He networks 1.03 instead of 1."""
+    derivation = derivations.get("init.node_statistics")
+    variance = init_network.NODE_INITS["He"]
+    ratios = init_network.pooled_layer_ratios(variance)
+    case = NetworkCase("He, law 3% off", {"n": 256, "v": variance}, lambda d, rng, count: ratios(d, rng, count)[:, :1],
+                       (Statistic("all layers pooled"),), claimed=lambda value: (1.03,), value_key=None)
+    (evidence,) = run_networks(derivation, case, seed=5, alpha=alpha_per_test(), kind="M")
+    assert not evidence.passed, evidence.describe()
 
 
 def test_the_symmetry_check_rejects_a_skewed_weight_distribution():
@@ -50,14 +72,14 @@ def test_the_symmetry_check_rejects_a_skewed_weight_distribution():
         return np.einsum("ij,ij->i", w, x) ** 3
 
     case = Case("E[a^3] with centred exponential w", {}, skewed, cost=16)
-    assert not run_case(derivation, case, seed=1, stream=0, alpha=alpha_per_test()).passed
+    assert not run_case(derivation, case, seed=1, alpha=alpha_per_test()).passed
 
 
 def test_the_relu_check_rejects_half_the_variance_for_a_skewed_variable():
     derivation = derivations.get("init.relu_second_moment")
     case = Case("centred exponential against V/2", {}, lambda rng, size, value: np.maximum(
         rng.exponential(1.0, size) - 1.0, 0) ** 2, claimed=lambda value: value * 1.0)
-    assert not run_case(derivation, case, seed=2, stream=0, alpha=alpha_per_test()).passed
+    assert not run_case(derivation, case, seed=2, alpha=alpha_per_test()).passed
 
 
 def test_the_same_seed_gives_the_same_numbers():
