@@ -1,7 +1,8 @@
 """Symbolic derivations (SymPy only): one module per topic, a registry of every claim."""
 from .core import Derivation, DerivationError, Fact, Step, catalog, claim, equal, get
+from .equality import Comparison, compare
 
-__all__ = ["Derivation", "DerivationError", "Fact", "Step", "catalog", "claim", "equal", "get"]
+__all__ = ["Comparison", "Derivation", "DerivationError", "Fact", "Step", "catalog", "claim", "compare", "equal", "get"]
 
 from . import (  # noqa: E402,F401  (registering the claims, in the order of CLAIMS.md)
     init_variance, init_units, init_symmetry, batchnorm_forward, batchnorm_backward, activations,
