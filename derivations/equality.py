@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import mpmath
 import sympy as sp
 
-__all__ = ["Comparison", "Limits", "compare", "ExpressionTooLarge", "check_size"]
+__all__ = ["Comparison", "Limits", "compare", "ExpressionTooLarge", "check_size", "bounded_value"]
 
 MAX_NODES = 20_000      # nodes of an expression tree
 MAX_DEPTH = 200         # nesting depth of an expression tree
@@ -346,6 +346,18 @@ def _value_at(expr: sp.Basic, point: dict):
     if abs(low - high) > scale * mpmath.mpf(10) ** (-DIGITS[0] // 2):
         raise _CannotEvaluate("unstable under a change of precision")
     return high, DIGITS[0] // 2
+
+
+def bounded_value(expr: sp.Basic, point: dict) -> sp.Basic:
+    """``expr`` at ``point`` (Symbol -> number), exact when it is rational, else to a stated
+    precision; ValueError, one line, when that needs more than the bounds allow."""
+    point = {s: sp.Rational(str(v)) if isinstance(v, float) else sp.Rational(v) for s, v in point.items()}
+    try:
+        value, digits = _value_at(sp.sympify(expr), point)
+    except (_CannotEvaluate, KeyError) as error:
+        where = ", ".join(f"{s} = {v}" for s, v in point.items())
+        raise ValueError(f"{_short(expr)} cannot be evaluated at {where} within the bounds ({error})") from None
+    return _as_sympy(value, digits)
 
 
 def _random_rational(symbol: sp.Symbol, rng: random.Random) -> sp.Rational:
