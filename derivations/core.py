@@ -130,7 +130,7 @@ class Derivation:
     chain_ends_in_target: bool = True
     equivalent: Callable[[sp.Basic], bool] | None = None
 
-    def accepts(self, candidate: sp.Basic, *, seconds: float | None = 10.0):
+    def accepts(self, candidate: sp.Basic, *, seconds: float | None = 5.0):
         """How ``candidate`` (in the claim's symbols) compares with the derived target: a
         ``Comparison`` (equal, different with a witness, or undecided), truthy only when proved equal.
 

@@ -10,8 +10,9 @@
 - **undecided** otherwise, with the reason (a bound exceeded, an unknown function, sides that
   agree at every point tried but that SymPy cannot prove equal).
 
-Every piece of work is bounded: the expression tree's size and depth and the height of power
-towers are checked before SymPy touches the expression; exact evaluation at a point is refused
+Every piece of work is bounded: the expression tree's size and depth, the height of power
+towers, the digits of its numbers and the size of numeric exponents are checked before SymPy
+touches the expression; exact evaluation at a point is refused
 when a power would need more than ``MAX_BITS`` bits (the value is then computed with mpmath to a
 stated precision, refused beyond ``MAX_MAGNITUDE`` bits of exponent); the whole comparison has a
 wall-time budget, checked between steps and, in the main thread, enforced inside ``simplify``
@@ -35,6 +36,8 @@ __all__ = ["Comparison", "Limits", "compare", "ExpressionTooLarge", "check_size"
 MAX_NODES = 20_000      # nodes of an expression tree
 MAX_DEPTH = 200         # nesting depth of an expression tree
 MAX_TOWER = 3           # powers nested in exponents: x**(y**z) has height 2
+MAX_NUMBER_BITS = 4_000  # bits of an exact number in an expression (about 1200 digits)
+MAX_EXPONENT = 10_000   # |numeric exponent| of a power
 MAX_BITS = 200_000      # bits of an exact rational met while evaluating at a point
 MAX_MAGNITUDE = 100_000  # |log2| of a floating value met while evaluating at a point
 DIGITS = (40, 80)       # precisions of the two floating evaluations that must agree
@@ -56,7 +59,7 @@ class _CannotEvaluate(Exception):
 class Limits:
     """Bounds on the work of one comparison; ``seconds=None`` for no time limit (trusted input)."""
 
-    seconds: float | None = 10.0
+    seconds: float | None = 5.0
     nodes: int = MAX_NODES
     depth: int = MAX_DEPTH
     tower: int = MAX_TOWER
@@ -108,15 +111,26 @@ class Comparison:
 
     def to_dict(self) -> dict:
         return {"outcome": self.outcome, "reason": self.reason,
-                "witness": {k: str(v) for k, v in self.witness.items()},
-                "left": None if self.left is None else str(self.left),
-                "right": None if self.right is None else str(self.right),
+                "witness": {k: _text(v) for k, v in self.witness.items()},
+                "left": None if self.left is None else _text(self.left),
+                "right": None if self.right is None else _text(self.right),
                 "digits": self.digits, "entry": None if self.entry is None else list(self.entry)}
 
 
 def _short(value, limit: int = 60) -> str:
-    text = sp.sstr(value)
+    text = _text(value)
     return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _text(value) -> str:
+    """``value`` as text; an exact number too long to print is described by its digit count."""
+    if isinstance(value, sp.Rational) and max(abs(int(value.p)), int(value.q)).bit_length() > 3000:
+        digits = int(max(abs(int(value.p)), int(value.q)).bit_length() * 0.30103) + 1
+        return f"(an exact number of about {digits} digits)"
+    try:
+        return sp.sstr(value)
+    except ValueError:  # Python's limit on converting huge integers to text
+        return "(a number too long to print)"
 
 
 def _equal(reason: str) -> Comparison:
@@ -142,6 +156,10 @@ def check_size(expr, limits: Limits = Limits(), name: str = "expression") -> Non
             raise ExpressionTooLarge(f"{name} is nested more than {limits.depth} levels deep")
         if tower > limits.tower:
             raise ExpressionTooLarge(f"{name} has a tower of more than {limits.tower} nested powers")
+        if isinstance(node, sp.Rational) and max(abs(int(node.p)), int(node.q)).bit_length() > MAX_NUMBER_BITS:
+            raise ExpressionTooLarge(f"{name} has a number of more than {int(MAX_NUMBER_BITS * 0.30103)} digits")
+        if isinstance(node, sp.Pow) and node.exp.is_Number and abs(node.exp) > MAX_EXPONENT:
+            raise ExpressionTooLarge(f"{name} has an exponent larger than {MAX_EXPONENT}")
         if isinstance(node, sp.Pow):
             base, exponent = node.args
             stack.append((base, depth + 1, tower))
@@ -449,7 +467,7 @@ def _witness(a: sp.Basic, b: sp.Basic, limits: Limits, clock: _Clock, seed: int)
 
 # --- the comparison --------------------------------------------------------------------------
 
-def compare(a, b, *, limits: Limits | None = None, seconds: float | None = 10.0, seed: int = 0) -> Comparison:
+def compare(a, b, *, limits: Limits | None = None, seconds: float | None = 5.0, seed: int = 0) -> Comparison:
     """Compare ``a`` and ``b``: equal (proved), different (with a witness point) or undecided.
 
     ``a`` and ``b`` are SymPy expressions, explicit matrices (compared entry by entry; shapes must

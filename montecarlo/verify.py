@@ -1,6 +1,7 @@
 """verify(): every check of a claim, or a verdict on a candidate answer."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -11,7 +12,7 @@ from .candidate import parse_candidate
 from .checks.base import checks_of, run_check
 from .evidence import CheckResult, Evidence
 
-__all__ = ["ClaimReport", "CandidateReport", "verify", "example_candidate", "candidate_symbols"]
+__all__ = ["ClaimReport", "CandidateReport", "verify", "example_candidate", "candidate_symbols", "prepare_candidate"]
 
 
 @dataclass
@@ -106,6 +107,34 @@ def _describe_shape(shape) -> str:
     return f"a {shape[0]}×{shape[1]} matrix"
 
 
+def prepare_candidate(claim_id: str, candidate: str | sp.Basic) -> sp.Basic:
+    """The candidate as SymPy in ``claim_id``'s symbols, refused (ValueError/TypeError, one line)
+    when it is not a bounded formula, uses other symbols, has another shape than the derived
+    target (a scalar for a matrix, say) or is not finite."""
+    allowed = candidate_symbols(claim_id)
+    if isinstance(candidate, str):
+        expression = parse_candidate(candidate, allowed)
+    elif isinstance(candidate, (sp.Basic, sp.MatrixBase)):
+        expression = candidate
+        check_size(expression, name="candidate")
+        by_name = {s.name: s for s in allowed}
+        expression = expression.subs({s: by_name[s.name] for s in expression.free_symbols if s.name in by_name})
+    else:
+        raise TypeError(f"candidate must be a string or a SymPy expression, not {type(candidate).__name__}")
+    unknown = sorted(s.name for s in expression.free_symbols if s not in set(allowed))
+    if unknown:
+        raise ValueError(f"candidate uses {unknown}, which are not symbols of {claim_id}")
+    target = get(claim_id).target
+    if _shape(expression) != _shape(target):
+        raise ValueError(f"{claim_id}'s result is {_describe_shape(_shape(target))}; the candidate is "
+                         f"{_describe_shape(_shape(expression))}")
+    entries = expression if isinstance(expression, sp.MatrixBase) else [expression]
+    if any(e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for e in entries):
+        typed = candidate if isinstance(candidate, str) else sp.sstr(expression)
+        raise ValueError(f"candidate {typed[:60]!r} is not finite (it is {sp.sstr(expression)[:60]})")
+    return expression
+
+
 def verify(claim_id: str, candidate: str | sp.Basic | None = None, *, seed: int | None = None,
            kinds: str | None = None) -> ClaimReport | CandidateReport:
     """Run the checks of ``claim_id`` (all kinds, or those in ``kinds``), or judge ``candidate``.
@@ -127,25 +156,8 @@ def verify(claim_id: str, candidate: str | sp.Basic | None = None, *, seed: int 
         results = [run_check(claim_id, kind, seed=seed) for kind in wanted]
         return ClaimReport(claim_id, all(r.passed for r in results), results)
     allowed = candidate_symbols(claim_id)
-    if isinstance(candidate, str):
-        text, expression = candidate, parse_candidate(candidate, allowed)
-    elif isinstance(candidate, (sp.Basic, sp.MatrixBase)):
-        text, expression = sp.sstr(candidate), candidate
-        check_size(expression, name="candidate")
-        by_name = {s.name: s for s in allowed}
-        expression = expression.subs({s: by_name[s.name] for s in expression.free_symbols if s.name in by_name})
-    else:
-        raise TypeError(f"candidate must be a string or a SymPy expression, not {type(candidate).__name__}")
-    unknown = sorted(s.name for s in expression.free_symbols if s not in set(allowed))
-    if unknown:
-        raise ValueError(f"candidate uses {unknown}, which are not symbols of {claim_id}")
-    target = derivation.target
-    if _shape(expression) != _shape(target):
-        raise ValueError(f"{claim_id}'s result is {_describe_shape(_shape(target))}; the candidate is "
-                         f"{_describe_shape(_shape(expression))}")
-    entries = expression if isinstance(expression, sp.MatrixBase) else [expression]
-    if any(e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for e in entries):
-        raise ValueError(f"candidate {sp.sstr(expression)} is not finite")
+    text = candidate if isinstance(candidate, str) else sp.sstr(candidate)
+    expression = prepare_candidate(claim_id, candidate)
     comparison = derivation.accepts(expression)
     if not isinstance(comparison, Comparison):  # a claim's own test may answer a plain bool
         comparison = Comparison("equal", "accepted by the claim's own test") if comparison else Comparison(
@@ -158,7 +170,12 @@ def verify(claim_id: str, candidate: str | sp.Basic | None = None, *, seed: int 
         if reason:
             notes.append(f"{kind} check not run: {reason}")
             continue
-        evidence += run_check(claim_id, kind, seed=seed, candidate=expression).evidence
+        try:
+            with warnings.catch_warnings():  # a candidate's NaN draws are reported below, not warned
+                warnings.simplefilter("ignore", RuntimeWarning)
+                evidence += run_check(claim_id, kind, seed=seed, candidate=expression).evidence
+        except (FloatingPointError, ValueError, OverflowError, ZeroDivisionError) as error:
+            notes.append(f"{kind} check cannot simulate with this candidate: {error}")
     if evidence:
         numeric = not all(e.passed for e in evidence)
     return CandidateReport(claim_id, text, expression, comparison, numeric, evidence, notes)
