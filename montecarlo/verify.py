@@ -116,11 +116,11 @@ def prepare_candidate(claim_id: str, candidate: str | sp.Basic) -> sp.Basic:
         expression = parse_candidate(candidate, allowed)
     elif isinstance(candidate, (sp.Basic, sp.MatrixBase)):
         expression = candidate
-        check_size(expression, name="candidate")
         by_name = {s.name: s for s in allowed}
         expression = expression.subs({s: by_name[s.name] for s in expression.free_symbols if s.name in by_name})
     else:
         raise TypeError(f"candidate must be a string or a SymPy expression, not {type(candidate).__name__}")
+    check_size(expression, name="candidate")
     unknown = sorted(s.name for s in expression.free_symbols if s not in set(allowed))
     if unknown:
         raise ValueError(f"candidate uses {unknown}, which are not symbols of {claim_id}")
