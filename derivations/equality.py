@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import mpmath
 import sympy as sp
 
-__all__ = ["Comparison", "Limits", "compare", "ExpressionTooLarge", "check_size", "bounded_value"]
+__all__ = ["Comparison", "Limits", "compare", "ExpressionTooLarge", "check_size", "bounded_value", "fact_witnesses"]
 
 MAX_NODES = 20_000      # nodes of an expression tree
 MAX_DEPTH = 200         # nesting depth of an expression tree
@@ -109,6 +109,16 @@ class Comparison:
         return (f"different{where}: at {point} the sides are {_short(self.left)} and {_short(self.right)} "
                 f"({precision})")
 
+    def latex(self) -> str:
+        """The outcome as LaTeX text: for a difference, the witness point and both values."""
+        if not self.different or self.left is None:
+            return rf"\text{{{self.outcome}: {_latex_text(self.reason)}}}"
+        point = ", ".join(rf"{_latex_name(k)} = {_latex_value(v)}" for k, v in self.witness.items())
+        where = rf"\text{{entry {self.entry}: }}" if self.entry is not None else ""
+        precision = "" if self.digits is None else rf"\ \text{{(to {self.digits} digits)}}"
+        at = rf"\text{{at }} {point}:\ " if point else ""
+        return rf"{where}{at}{_latex_value(self.left)} \neq {_latex_value(self.right)}{precision}"
+
     def to_dict(self) -> dict:
         return {"outcome": self.outcome, "reason": self.reason,
                 "witness": {k: _text(v) for k, v in self.witness.items()},
@@ -131,6 +141,30 @@ def _text(value) -> str:
         return sp.sstr(value)
     except ValueError:  # Python's limit on converting huge integers to text
         return "(a number too long to print)"
+
+
+def _latex_text(text: str) -> str:
+    return "".join({"\\": r"\textbackslash{}", "_": r"\_", "^": r"\^{}", "&": r"\&", "%": r"\%", "#": r"\#",
+                    "$": r"\$", "{": r"\{", "}": r"\}"}.get(c, c) for c in text)
+
+
+def _latex_name(name: str) -> str:
+    return sp.latex(sp.Symbol(name))
+
+
+def _latex_value(value) -> str:
+    if isinstance(value, sp.Basic) and not (isinstance(value, sp.Rational) and
+                                            max(abs(int(value.p)), int(value.q)).bit_length() > 3000):
+        text = sp.latex(value)
+        if len(text) <= 200:
+            return text
+    return rf"\text{{{_latex_text(_short(value))}}}"
+
+
+def fact_witnesses(facts, *, seconds: float | None = None) -> list[tuple[object, Comparison]]:
+    """For each fact claimed false (``holds=False``), the Comparison that refutes it: its witness
+    point and both values, for the Evidence of the S check and the LaTeX of the derivation."""
+    return [(fact, compare(fact.lhs, fact.rhs, seconds=seconds)) for fact in facts if not fact.holds]
 
 
 def _equal(reason: str) -> Comparison:

@@ -74,3 +74,16 @@ def test_piecewise_forms_are_compared_branch_by_branch():
     a = sp.Piecewise((1, u > 0), (sp.exp(u), True))
     assert compare(a, sp.Piecewise((1, u > 0), (sp.exp(u), True))).equal
     assert compare(a, sp.Piecewise((1, u > 0), (2 * sp.exp(u), True))).different
+
+
+def test_the_witness_of_every_fact_claimed_false_renders_as_latex():
+    import derivations
+    from derivations.equality import fact_witnesses
+
+    shown = 0
+    for claim_id in ("init.preact_var", "init.relu_second_moment", "init.zero_init_symmetry"):
+        for fact, outcome in fact_witnesses(derivations.get(claim_id).facts):
+            assert outcome.different, (claim_id, fact.statement)
+            assert r"\neq" in outcome.latex() and outcome.to_dict()["witness"] is not None
+            shown += 1
+    assert shown >= 3
