@@ -134,13 +134,16 @@ class Derivation:
         """How ``candidate`` (in the claim's symbols) compares with the derived target: a
         ``Comparison`` (equal, different with a witness, or undecided), truthy only when proved equal.
 
-        Where the claim has its own ``equivalent`` test, a pass proves it equal; a failure is
-        "different" only when plain comparison finds a witness, otherwise undecided.
+        Where the claim has its own ``equivalent`` test, it may answer a Comparison (passed on), or
+        a bool: True proves it equal, False (no witness) leaves it undecided.
         """
         from .equality import Comparison, compare
 
         if self.equivalent is not None:
-            if self.equivalent(candidate):
+            verdict = self.equivalent(candidate)
+            if isinstance(verdict, Comparison):
+                return verdict
+            if verdict:
                 return Comparison("equal", f"proved equivalent by {self.id}'s own test")
             return Comparison("undecided", f"{self.id}'s own equivalence test does not prove it equal")
         return compare(candidate, self.target, seconds=seconds)
