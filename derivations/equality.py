@@ -103,11 +103,13 @@ class Comparison:
         """One line: the outcome, and for a difference the witness and both values."""
         if not self.different:
             return f"{self.outcome}: {self.reason}"
-        point = ", ".join(f"{k} = {v}" for k, v in self.witness.items()) or "(no free symbols)"
+        point = ", ".join(f"{k} = {_short(v)}" for k, v in self.witness.items())
         where = f" in entry {self.entry}" if self.entry is not None else ""
+        at = f" at {point}" if point else ""
         precision = "exactly" if self.digits is None else f"to {self.digits} digits"
-        return (f"different{where}: at {point} the sides are {_short(self.left)} and {_short(self.right)} "
-                f"({precision})")
+        if self.left is None:
+            return f"different{where}: {self.reason}"
+        return f"different{where}:{at} the sides are {_short(self.left)} and {_short(self.right)} ({precision})"
 
     def latex(self) -> str:
         """The outcome as LaTeX text: for a difference, the witness point and both values."""

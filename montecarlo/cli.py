@@ -20,6 +20,7 @@ from pathlib import Path
 import sympy as sp
 
 import derivations
+from derivations import compare
 from . import verify
 from .checks.base import KINDS, alpha_per_test, total_tests
 from .plaintext import latex_to_text, pretty_lines
@@ -144,8 +145,12 @@ def _show(args) -> int:
         _print_expression("    " if k == 0 else "  = ", step.expr, reason)
     _print_expression("result: ", derivation.result)
     for fact in derivation.facts:
-        relation = "holds" if fact.holds else "fails (a witness shows it)"
-        print(f"fact: {latex_to_text(fact.statement)}: {relation}")
+        if fact.holds:
+            print(f"fact: {latex_to_text(fact.statement)}: holds")
+            continue
+        outcome = compare(fact.lhs, fact.rhs)
+        shown = latex_to_text(outcome.describe()) if outcome.different else f"no witness found ({outcome.reason})"
+        print(f"fact: {latex_to_text(fact.statement)}: fails; {shown}")
     if derivation.answer:
         print(f"answer: {latex_to_text(derivation.answer)}")
     example = example_candidate(derivation.id)
