@@ -5,8 +5,10 @@
 - **equal** only when it is proved: the difference simplifies to 0 (or, for symbolic matrices,
   matrix algebra reduces it to the zero matrix);
 - **different** only with a witness: a point (values of the free symbols respecting their
-  assumptions) where both sides evaluate, exactly or to a stated number of digits, to different
-  values; the Comparison carries the point and both values;
+  assumptions, and a polynomial for each unknown function) where both sides evaluate, exactly or
+  to a stated number of digits, to different values; the Comparison carries the point and both
+  values. (Objects of different kinds, a scalar and a matrix or matrices of different shapes, are
+  different by their shapes, which the reason states.)
 - **undecided** otherwise, with the reason (a bound exceeded, an unknown function, sides that
   agree at every point tried but that SymPy cannot prove equal).
 
@@ -20,7 +22,6 @@ by an interval timer.
 """
 from __future__ import annotations
 
-import math
 import random
 import signal
 import threading
