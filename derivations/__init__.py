@@ -1,9 +1,11 @@
 """Symbolic derivations (SymPy only): one module per topic, a registry of every claim."""
 from .core import Derivation, DerivationError, Fact, Step, catalog, claim, equal, get
+from .equality import Comparison, compare
 from .sources import ClaimInfo, Source, claim_ids, claim_infos, info
 from .errata import Erratum, errata, errata_counts, errata_markdown, errata_text
 
 __all__ = ["Derivation", "DerivationError", "Fact", "Step", "catalog", "claim", "equal", "get"]
+__all__ += ["Comparison", "compare"]
 __all__ += ["ClaimInfo", "Source", "claim_ids", "claim_infos", "info"]
 __all__ += ["Erratum", "errata", "errata_counts", "errata_markdown", "errata_text"]
 

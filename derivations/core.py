@@ -2,13 +2,12 @@
 
 A derivation is data: the claim's symbols and assumptions, a chain of steps
 e0 = e1 = ... = ek each with its reason, and the result SymPy computed from the model.
-``check()`` verifies every link with ``simplify(a - b) == 0``, falling back to exact
-evaluation at random rational points when simplify is inconclusive; never ``==`` on
-expression trees.
+``check()`` proves every link equal with ``derivations.equality.compare`` (the difference
+simplifies to 0); a fact claimed false needs a witness point where its sides differ; never
+``==`` on expression trees.
 """
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -66,58 +65,16 @@ def positive_parameter(name: str, value, *, allow_zero: bool = False) -> sp.Expr
     return value
 
 
-def _random_rational(symbol: sp.Symbol, rng: random.Random) -> sp.Rational:
-    if symbol.is_integer:
-        low = 1 if symbol.is_nonnegative else -7
-        return sp.Integer(rng.randint(low, 9))
-    value = sp.Rational(rng.randint(1, 97), rng.randint(1, 31))
-    if symbol.is_positive or symbol.is_nonnegative:
-        return value
-    return value if rng.random() < 0.5 else -value
+def equal(a: sp.Basic, b: sp.Basic, *, seconds: float | None = None, seed: int = 0) -> bool:
+    """Whether ``a`` and ``b`` are PROVED to be the same expression for every value of their symbols.
 
-
-def equal(a: sp.Basic, b: sp.Basic, *, trials: int = 6, seed: int = 0) -> bool:
-    """Whether ``a`` and ``b`` are the same expression for every value of their symbols.
-
-    ``simplify(a - b) == 0`` decides when it can; otherwise the difference is evaluated
-    exactly (or to 50 digits for transcendental values) at random rational points that
-    respect the symbols' assumptions. A non-zero value proves them different.
+    ``compare(a, b).equal`` (see ``derivations.equality``): the difference simplifies to 0, or
+    matrix algebra reduces it to zero. False means different or undecided; use ``compare`` to
+    tell the two apart and to get the witness of a difference.
     """
-    if isinstance(a, sp.Equality) or isinstance(b, sp.Equality):
-        if not (isinstance(a, sp.Equality) and isinstance(b, sp.Equality)):
-            return False
-        return equal(a.lhs - a.rhs, b.lhs - b.rhs, trials=trials, seed=seed)
-    if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
-        a, b = sp.Matrix(a), sp.Matrix(b)
-        return a.shape == b.shape and all(
-            equal(p, q, trials=trials, seed=seed) for p, q in zip(a, b)
-        )
-    if isinstance(a, sp.MatrixExpr) or isinstance(b, sp.MatrixExpr):  # symbolic shapes: matrix algebra only
-        difference = sp.expand(a - b).doit()
-        return difference == 0 or getattr(difference, "is_ZeroMatrix", False) is True
-    truths = (sp.logic.boolalg.BooleanAtom, sp.core.relational.Relational)
-    if isinstance(a, truths) or isinstance(b, truths):  # not Boolean: every Symbol is a Boolean in SymPy
-        return a.is_Boolean and b.is_Boolean and bool(a) is bool(b)
-    difference = sp.sympify(a) - sp.sympify(b)
-    if difference == 0:
-        return True
-    simplified = sp.simplify(difference)
-    if simplified == 0:
-        return True
-    if simplified.has(sp.Indexed, sp.Sum, sp.Integral, sp.Function("p")):
-        return False
-    rng = random.Random(seed)
-    symbols = sorted((s for s in simplified.free_symbols if isinstance(s, sp.Symbol)), key=str)
-    decided = 0
-    for _ in range(trials):
-        point = {s: _random_rational(s, rng) for s in symbols}
-        number = sp.N(simplified.subs(point), 50)
-        if not number.is_number or number.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-            continue
-        if sp.Abs(number) > sp.Float("1e-40", 50):
-            return False
-        decided += 1
-    return decided > 0
+    from .equality import compare
+
+    return compare(a, b, seconds=seconds, seed=seed).equal
 
 
 def _latex(expr: sp.Basic) -> str:
@@ -179,11 +136,23 @@ class Derivation:
     equivalent: Callable[[sp.Basic], bool] | None = None
     info: ClaimInfo | None = None
 
-    def accepts(self, candidate: sp.Basic) -> bool:
-        """Whether ``candidate`` (in the claim's symbols) is the derived target."""
+    def accepts(self, candidate: sp.Basic, *, seconds: float | None = 5.0):
+        """How ``candidate`` (in the claim's symbols) compares with the derived target: a
+        ``Comparison`` (equal, different with a witness, or undecided), truthy only when proved equal.
+
+        Where the claim has its own ``equivalent`` test, it may answer a Comparison (passed on), or
+        a bool: True proves it equal, False (no witness) leaves it undecided.
+        """
+        from .equality import Comparison, compare
+
         if self.equivalent is not None:
-            return self.equivalent(candidate)
-        return equal(candidate, self.target)
+            verdict = self.equivalent(candidate)
+            if isinstance(verdict, Comparison):
+                return verdict
+            if verdict:
+                return Comparison("equal", f"proved equivalent by {self.id}'s own test")
+            return Comparison("undecided", f"{self.id}'s own equivalence test does not prove it equal")
+        return compare(candidate, self.target, seconds=seconds)
 
     @property
     def target(self) -> sp.Basic:
@@ -202,38 +171,51 @@ class Derivation:
     def check(self) -> int:
         """Verify every link, the expected form and every fact; return the number verified.
 
-        Raises DerivationError naming the first link that fails.
+        A link, the chain's end, the expected form and a fact that holds must be PROVED equal
+        (``derivations.equality.compare``); a fact with ``holds=False`` needs a witness point
+        where its sides differ. Raises DerivationError naming the first that fails.
         """
+        from .equality import compare
+
         verified = 0
         for k in range(1, len(self.steps)):
             before, after = self.steps[k - 1].expr, self.steps[k].expr
             rule = self.steps[k].rule
             canonical = rule if rule is not None else self.evaluate
             lhs, rhs = canonical(before), canonical(after)
-            if not equal(lhs, rhs):
+            outcome = compare(lhs, rhs, seconds=None)
+            if not outcome.equal:
                 raise DerivationError(
                     f"{self.id}: link {k} ({self.steps[k].reason}) fails: "
-                    f"{sp.sstr(before)} != {sp.sstr(after)}"
+                    f"{sp.sstr(before)} != {sp.sstr(after)} ({outcome.describe()})"
                 )
             verified += 1
         if self.steps and self.chain_ends_in_target:
             last = self.evaluate(self.steps[-1].expr)
-            if not equal(last, self.target):
+            outcome = compare(last, self.target, seconds=None)
+            if not outcome.equal:
                 raise DerivationError(
-                    f"{self.id}: the chain ends in {sp.sstr(last)}, not the result {sp.sstr(self.target)}"
+                    f"{self.id}: the chain ends in {sp.sstr(last)}, not the result {sp.sstr(self.target)} "
+                    f"({outcome.describe()})"
                 )
             verified += 1
         if self.expected is not None:
-            if not equal(self.expected, self.target):
+            outcome = compare(self.expected, self.target, seconds=None)
+            if not outcome.equal:
                 raise DerivationError(
                     f"{self.id}: expected form {sp.sstr(self.expected)} differs from the derived "
-                    f"{sp.sstr(self.target)}"
+                    f"{sp.sstr(self.target)} ({outcome.describe()})"
                 )
             verified += 1
         for fact in self.facts:
-            if equal(fact.lhs, fact.rhs) != fact.holds:
-                verb = "does not hold" if fact.holds else "holds although claimed false"
-                raise DerivationError(f"{self.id}: fact '{fact.statement}' {verb}")
+            outcome = compare(fact.lhs, fact.rhs, seconds=None)
+            if fact.holds and not outcome.equal:
+                raise DerivationError(f"{self.id}: fact '{fact.statement}' does not hold ({outcome.describe()})")
+            if not fact.holds and not outcome.different:
+                raise DerivationError(
+                    f"{self.id}: fact '{fact.statement}' is claimed false but no witness of a difference "
+                    f"is found ({outcome.describe()})"
+                )
             verified += 1
         return verified
 

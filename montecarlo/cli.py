@@ -1,21 +1,30 @@
 """The ``dlproofs`` command: list, show, verify and check claims.
 
-Exit codes: 0 success, 1 a claim failed or a candidate was rejected, 2 bad input (one line
-on stderr, no traceback).
+Exit codes (one line on stderr for every error, no traceback):
+0 success; 1 a claim failed or a candidate was rejected; 2 bad input (or a missing optional
+dependency); 3 an internal error (a bug: please report it); 4 a candidate is undecided (neither
+proved equal nor shown different); 141 the output pipe was closed (``dlproofs show ID | head``);
+130 interrupted.
 """
 from __future__ import annotations
 
 import argparse
 import fnmatch
 import json
+import os
+import re
 import sys
 import time
+from pathlib import Path
 
 import sympy as sp
 
 import derivations
+from derivations import compare
 from . import verify
 from .checks.base import KINDS, alpha_per_test, total_tests
+from .plaintext import latex_to_text, pretty_lines
+from .verify import candidate_symbols, example_candidate, prepare_candidate
 
 __all__ = ["main"]
 
@@ -26,13 +35,42 @@ class UsageError(Exception):
     """Bad input from the user: reported on one line, exit code 2."""
 
 
+class MissingDependency(Exception):
+    """An optional dependency is not installed: reported on one line, exit code 2."""
+
+
+EXIT_CODES = """exit codes:
+  0    success
+  1    a claim failed, or a candidate was rejected
+  2    bad input, or a missing optional dependency (one line on stderr)
+  3    internal error (a bug in dlproofs: please report it)
+  4    a candidate is undecided: neither proved equal nor shown different
+  130  interrupted
+  141  the output pipe was closed (e.g. piped into head)"""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
         raise UsageError(message)
 
 
+def version() -> str:
+    """The installed distribution's version, or the checkout's pyproject.toml version."""
+    from importlib.metadata import PackageNotFoundError, version as installed
+
+    try:
+        return installed("dlproofs")
+    except PackageNotFoundError:
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        found = re.search(r'^version\s*=\s*"([^"]+)"', pyproject.read_text(encoding="utf-8"), re.M) \
+            if pyproject.is_file() else None
+        return f"{found.group(1)} (checkout)" if found else "unknown"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="dlproofs", description="Derive, check and run the classic results of deep learning.")
+    parser = _Parser(prog="dlproofs", description="Derive, check and run the classic results of deep learning.",
+                     epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"dlproofs {version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     listing = sub.add_parser("list", help="every claim id with its title and checks")
     listing.add_argument("--json", action="store_true")
@@ -46,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true")
     check = sub.add_parser("check", help="judge a candidate answer, symbolically and by simulation")
     check.add_argument("id")
-    check.add_argument("candidate", help="a formula in the claim's symbols, e.g. \"n*v*chi\"")
+    check.add_argument("candidate", help="a formula in the claim's symbols, e.g. \"n*v*chi\", \"-x\", "
+                       "\"[[a, b], [c, d]]\", \"where(x > 0, 1, 0)\" (`dlproofs show ID` gives an example)")
     check.add_argument("--seed", type=int)
     check.add_argument("--json", action="store_true")
     figures = sub.add_parser("figures", help="write the figures: node statistics (PNG), BN graph (DOT, TikZ)")
@@ -75,22 +114,48 @@ def _list(args) -> int:
     return 0
 
 
+def _claim(claim_id: str):
+    if claim_id not in set(derivations.catalog()):
+        raise UsageError(f"claim_id {claim_id!r} is unknown; `dlproofs list` shows the ids")
+    return derivations.get(claim_id)
+
+
+def _print_expression(lead: str, expr, note: str = "") -> None:
+    lines, baseline = pretty_lines(expr)
+    pad = " " * len(lead)
+    for k, line in enumerate(lines):
+        tail = note if k == baseline else ""
+        print(((lead if k == baseline else pad) + line + tail).rstrip())
+
+
 def _show(args) -> int:
-    derivation = derivations.get(args.id)
+    derivation = _claim(args.id)
     if args.latex:
         print(derivation.latex())
         return 0
-    print(f"{derivation.id}: {derivation.title} ({derivation.source})")
-    print(f"checks: {derivation.checks}   symbols: {', '.join(s.name for s in derivation.symbols) or 'none'}")
+    print(f"{derivation.id}: {latex_to_text(derivation.title)} ({latex_to_text(derivation.source)})")
+    names = ", ".join(s.name for s in candidate_symbols(derivation.id)) or "none"
+    print(f"checks: {derivation.checks}   symbols a candidate may use: {names}")
+    if derivation.convention:
+        print(latex_to_text(derivation.convention))
     for assumption in derivation.assumptions:
-        print(f"  assume {assumption}")
+        print(f"  assume {latex_to_text(assumption)}")
     for k, step in enumerate(derivation.steps):
-        lead = "    " if k == 0 else "  = "
-        reason = f"   [{step.reason}]" if step.reason else ""
-        print(f"{lead}{sp.sstr(step.expr)}{reason}")
-    print(f"result: {sp.sstr(derivation.result)}")
+        reason = f"   [{latex_to_text(step.reason)}]" if step.reason else ""
+        _print_expression("    " if k == 0 else "  = ", step.expr, reason)
+    _print_expression("result: ", derivation.result)
+    for fact in derivation.facts:
+        if fact.holds:
+            print(f"fact: {latex_to_text(fact.statement)}: holds")
+            continue
+        outcome = compare(fact.lhs, fact.rhs)
+        shown = latex_to_text(outcome.describe()) if outcome.different else f"no witness found ({outcome.reason})"
+        print(f"fact: {latex_to_text(fact.statement)}: fails; {shown}")
     if derivation.answer:
-        print(f"answer: {derivation.answer}")
+        print(f"answer: {latex_to_text(derivation.answer)}")
+    example = example_candidate(derivation.id)
+    quoted = example if len(example) <= 200 else example[:197] + "..."
+    print(f"example: dlproofs check {derivation.id} '{quoted}'")
     return 0
 
 
@@ -126,15 +191,15 @@ def _verify(args) -> int:
     if args.seed is not None and args.seed < 0:
         raise UsageError(f"--seed must be a non-negative integer, not {args.seed}")
     ids = _matching(args.patterns)
+    selected = [(i, w) for i in ids if (w := "".join(c for c in derivations.get(i).checks if c in kinds))]
+    if not selected:
+        raise UsageError(f"--kinds {kinds} selects no check of {' '.join(args.patterns) or 'any claim'}")
     reports, started = [], time.perf_counter()
     if not args.json:
-        print(f"{len(ids)} claim(s); each test at level {alpha_per_test():.2g} "
+        print(f"{len(selected)} claim(s); each test at level {alpha_per_test():.2g} "
               f"(family-wise 1e-3 over {total_tests()} tests)")
-    for k, claim_id in enumerate(ids, start=1):
-        _progress(f"[{k}/{len(ids)}] {claim_id} ...")
-        wanted = "".join(c for c in derivations.get(claim_id).checks if c in kinds)
-        if not wanted:
-            continue
+    for k, (claim_id, wanted) in enumerate(selected, start=1):
+        _progress(f"[{k}/{len(selected)}] {claim_id} ...")
         report = verify(claim_id, seed=args.seed, kinds=wanted)
         reports.append(report)
         if not args.json:
@@ -153,32 +218,46 @@ def _verify(args) -> int:
 def _check(args) -> int:
     if args.seed is not None and args.seed < 0:
         raise UsageError(f"--seed must be a non-negative integer, not {args.seed}")
-    report = verify(args.id, args.candidate, seed=args.seed)
+    derivation = _claim(args.id)
+    try:
+        expression = prepare_candidate(args.id, args.candidate)
+    except (ValueError, TypeError) as error:
+        raise UsageError(str(error)) from None
+    report = verify(args.id, expression, seed=args.seed)
+    code = {"accepted": 0, "rejected": 1, "undecided": 4}[report.verdict]
     if args.json:
+        report.candidate = args.candidate
         print(json.dumps(report.to_dict(), indent=1))
-        return 1 if report.rejected else 0
-    target = derivations.get(args.id).target
-    symbolic = {True: "equal to", False: "different from", None: "not comparable with"}[report.symbolic_equal]
-    print(f"{args.id}: candidate {sp.sstr(report.expression)} is {symbolic} the derived {sp.sstr(target)}")
+        return code
+    print(f"{args.id}: candidate {sp.sstr(expression)} against the derived {sp.sstr(derivation.target)}")
+    print(f"  symbolic: {report.comparison.describe()}")
     for e in report.evidence:
         print(f"  {e.describe()}")
-    if report.numeric_rejected is None:
+    for note in report.notes:
+        print(f"  {note}")
+    if report.numeric_rejected is None and not report.notes:
         print("  no simulation applies to this claim's answer")
-    verdict = "REJECTED" if report.rejected else "ACCEPTED"
-    how = []
-    if report.symbolic_equal is False:
-        how.append("symbolically")
-    if report.numeric_rejected:
-        how.append("numerically")
-    print(verdict + (f" ({' and '.join(how)})" if how else ""))
-    return 1 if report.rejected else 0
+    if report.verdict == "rejected":
+        how = (["symbolically, with a witness"] if report.comparison.different else []) + (
+            ["numerically"] if report.numeric_rejected else [])
+        print(f"REJECTED ({' and '.join(how)})")
+    elif report.verdict == "accepted":
+        print("ACCEPTED (proved equal" + (", and no simulation rejects it)" if report.evidence else ")"))
+    else:
+        print(f"UNDECIDED: {report.comparison.reason}; not a pass and not a rejection")
+    return code
 
 
 def _figures(args) -> int:
-    from .figures import write_figures
+    import importlib.util
 
     if args.seed is not None and args.seed < 0:
         raise UsageError(f"--seed must be a non-negative integer, not {args.seed}")
+    if importlib.util.find_spec("matplotlib") is None:
+        raise MissingDependency("figures need matplotlib: pip install 'dlproofs[plots]' "
+                                "(from a checkout: pip install '.[plots]')")
+    from .figures import write_figures
+
     try:
         written = write_figures(args.output, args.seed)
     except OSError as error:
@@ -188,17 +267,58 @@ def _figures(args) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def _leading_minus(argv: list[str]) -> list[str]:
+    """``check ID -x``: a candidate that starts with a minus sign is a candidate, not an option."""
+    if not argv or argv[0] != "check":
+        return argv
+    options, positionals, rest = [], [], iter(argv[1:])
+    for token in rest:
+        if token == "--":
+            positionals += list(rest)
+        elif token in ("--seed",):
+            options += [token, next(rest, "")]
+        elif token.startswith("--seed=") or token in ("--json", "-h", "--help"):
+            options.append(token)
+        else:
+            positionals.append(token)
+    return ["check", *options, "--", *positionals]
+
+
+def _quiet_pipe() -> int:
+    """The reader closed the pipe: stop quietly (no flush error at exit)."""
     try:
-        args = _parser().parse_args(argv)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    return 141
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = _parser().parse_args(_leading_minus(argv))
         commands = {"list": _list, "show": _show, "verify": _verify, "check": _check, "figures": _figures}
-        return commands[args.command](args)
-    except (UsageError, ValueError, TypeError) as error:
+        code = commands[args.command](args)
+        sys.stdout.flush()
+        return code
+    except SystemExit as done:  # --help and --version
+        return int(done.code or 0)
+    except (UsageError, MissingDependency) as error:
         print(f"dlproofs: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        return _quiet_pipe()
     except KeyboardInterrupt:
         print("dlproofs: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # noqa: BLE001 (a bug, reported as one line, not as bad input)
+        if os.environ.get("DLPROOFS_DEBUG"):
+            raise
+        message = " ".join(str(error).split())[:300]
+        print(f"dlproofs: internal error ({type(error).__name__}: {message}); please report it "
+              "(set DLPROOFS_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -1,16 +1,18 @@
 """verify(): every check of a claim, or a verdict on a candidate answer."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derivations import get
+from derivations import Comparison, get
+from derivations.equality import bounded_value, check_size
 from .candidate import parse_candidate
 from .checks.base import checks_of, run_check
 from .evidence import CheckResult, Evidence
 
-__all__ = ["ClaimReport", "CandidateReport", "verify"]
+__all__ = ["ClaimReport", "CandidateReport", "verify", "example_candidate", "candidate_symbols", "prepare_candidate"]
 
 
 @dataclass
@@ -29,33 +31,119 @@ class ClaimReport:
 
 @dataclass
 class CandidateReport:
-    """A candidate's verdict: ``symbolic_equal`` (None when the claim has no formula to compare),
-    ``rejected`` when the symbolic comparison or any simulation rejects it."""
+    """A candidate's verdict, three-valued.
+
+    ``comparison`` is the symbolic comparison with the derived target (equal, different with a
+    witness, or undecided); ``numeric_rejected`` is None when no simulation applies. ``verdict``
+    is "rejected" when the comparison finds a witness of a difference or any simulation rejects,
+    "accepted" when the comparison proves it equal and no simulation rejects, and "undecided"
+    otherwise: never a pass, never a rejection.
+    """
 
     id: str
     candidate: str
-    expression: sp.Expr
-    symbolic_equal: bool | None
+    expression: sp.Basic
+    comparison: Comparison
     numeric_rejected: bool | None
     evidence: list[Evidence] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def symbolic_equal(self) -> bool | None:
+        """True proved equal, False proved different (a witness), None undecided."""
+        return {"equal": True, "different": False}.get(self.comparison.outcome)
+
+    @property
+    def verdict(self) -> str:
+        if self.comparison.different or self.numeric_rejected:
+            return "rejected"
+        return "accepted" if self.comparison.equal else "undecided"
 
     @property
     def rejected(self) -> bool:
-        return self.symbolic_equal is False or bool(self.numeric_rejected)
+        return self.verdict == "rejected"
+
+    @property
+    def accepted(self) -> bool:
+        return self.verdict == "accepted"
 
     def to_dict(self) -> dict:
         return {"id": self.id, "candidate": self.candidate, "expression": sp.sstr(self.expression),
-                "symbolic_equal": self.symbolic_equal, "numeric_rejected": self.numeric_rejected,
-                "rejected": self.rejected, "evidence": [e.to_dict() for e in self.evidence]}
+                "verdict": self.verdict, "symbolic_equal": self.symbolic_equal,
+                "comparison": self.comparison.to_dict(), "numeric_rejected": self.numeric_rejected,
+                "rejected": self.rejected, "notes": list(self.notes), "evidence": [e.to_dict() for e in self.evidence]}
 
 
-def verify(claim_id: str, candidate: str | sp.Expr | None = None, *, seed: int | None = None,
+def candidate_symbols(claim_id: str) -> list[sp.Symbol]:
+    """The names a candidate for ``claim_id`` may use: the claim's symbols, then any other symbol
+    of its target (a matrix entry's x1, a piecewise form's x)."""
+    derivation = get(claim_id)
+    listed = list(derivation.symbols)
+    names = {s.name for s in listed}
+    extra = sorted((s for s in sp.sympify(derivation.target).free_symbols
+                    if isinstance(s, sp.Symbol) and s.name not in names), key=lambda s: s.name)
+    return listed + extra
+
+
+def example_candidate(claim_id: str) -> str:
+    """A candidate for ``claim_id`` that ``verify`` accepts: the derived target, written as text
+    that ``parse_candidate`` reads."""
+    target = get(claim_id).target
+    if isinstance(target, sp.MatrixBase):
+        rows = sp.Matrix(target).tolist()
+        return "[" + ", ".join("[" + ", ".join(sp.sstr(x) for x in row) + "]" for row in rows) + "]"
+    return sp.sstr(target)
+
+
+def _shape(value) -> tuple[int, int] | None:
+    return tuple(value.shape) if isinstance(value, (sp.MatrixBase, sp.MatrixExpr)) else None
+
+
+def _describe_shape(shape) -> str:
+    if shape is None:
+        return "a scalar"
+    if shape[1] == 1:
+        return f"a vector of {shape[0]} entries ({shape[0]}×1)"
+    return f"a {shape[0]}×{shape[1]} matrix"
+
+
+def prepare_candidate(claim_id: str, candidate: str | sp.Basic) -> sp.Basic:
+    """The candidate as SymPy in ``claim_id``'s symbols, refused (ValueError/TypeError, one line)
+    when it is not a bounded formula, uses other symbols, has another shape than the derived
+    target (a scalar for a matrix, say) or is not finite."""
+    allowed = candidate_symbols(claim_id)
+    if isinstance(candidate, str):
+        expression = parse_candidate(candidate, allowed)
+    elif isinstance(candidate, (sp.Basic, sp.MatrixBase)):
+        expression = candidate
+        by_name = {s.name: s for s in allowed}
+        expression = expression.subs({s: by_name[s.name] for s in expression.free_symbols if s.name in by_name})
+    else:
+        raise TypeError(f"candidate must be a string or a SymPy expression, not {type(candidate).__name__}")
+    check_size(expression, name="candidate")
+    unknown = sorted(s.name for s in expression.free_symbols if s not in set(allowed))
+    if unknown:
+        raise ValueError(f"candidate uses {unknown}, which are not symbols of {claim_id}")
+    target = get(claim_id).target
+    if _shape(expression) != _shape(target):
+        raise ValueError(f"{claim_id}'s result is {_describe_shape(_shape(target))}; the candidate is "
+                         f"{_describe_shape(_shape(expression))}")
+    entries = expression if isinstance(expression, sp.MatrixBase) else [expression]
+    if any(e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for e in entries):
+        typed = candidate if isinstance(candidate, str) else sp.sstr(expression)
+        raise ValueError(f"candidate {typed[:60]!r} is not finite (it is {sp.sstr(expression)[:60]})")
+    return expression
+
+
+def verify(claim_id: str, candidate: str | sp.Basic | None = None, *, seed: int | None = None,
            kinds: str | None = None) -> ClaimReport | CandidateReport:
     """Run the checks of ``claim_id`` (all kinds, or those in ``kinds``), or judge ``candidate``.
 
     A candidate is a SymPy expression or a string in the claim's symbols (``dlproofs show ID``
-    lists them); it is compared with the derived target symbolically and, where the claim has
-    a Monte-Carlo check that simulates with its target, by that simulation alone.
+    lists them and gives an example); it must have the shape of the derived target (a scalar
+    for a matrix is refused with a ValueError) and be finite. It is compared with the target
+    symbolically (``derivations.compare``: proved equal, different with a witness, or undecided)
+    and, where the claim has a check that simulates with its target, by that simulation.
     """
     derivation = get(claim_id)
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
@@ -67,23 +155,44 @@ def verify(claim_id: str, candidate: str | sp.Expr | None = None, *, seed: int |
             raise ValueError(f"kinds {kinds!r} selects none of {claim_id}'s checks ({''.join(available)})")
         results = [run_check(claim_id, kind, seed=seed) for kind in wanted]
         return ClaimReport(claim_id, all(r.passed for r in results), results)
-    if isinstance(candidate, str):
-        text, expression = candidate, parse_candidate(candidate, derivation.symbols)
-    elif isinstance(candidate, sp.Basic):
-        text, expression = sp.sstr(candidate), candidate
-        by_name = {s.name: s for s in derivation.symbols}
-        expression = expression.subs({s: by_name[s.name] for s in expression.free_symbols if s.name in by_name})
-    else:
-        raise TypeError(f"candidate must be a string or a SymPy expression, not {type(candidate).__name__}")
-    unknown = sorted(s.name for s in expression.free_symbols if s not in set(derivation.symbols))
-    if unknown:
-        raise ValueError(f"candidate uses {unknown}, which are not symbols of {claim_id}")
-    target = derivation.target
-    symbolic = None if isinstance(target, (sp.MatrixBase, sp.Equality)) else derivation.accepts(expression)
-    numeric, evidence = None, []
+    allowed = candidate_symbols(claim_id)
+    text = candidate if isinstance(candidate, str) else sp.sstr(candidate)
+    expression = prepare_candidate(claim_id, candidate)
+    comparison = derivation.accepts(expression)
+    if not isinstance(comparison, Comparison):  # a claim's own test may answer a plain bool
+        comparison = Comparison("equal", "accepted by the claim's own test") if comparison else Comparison(
+            "undecided", "the claim's own test does not prove it equal")
+    numeric, evidence, notes = None, [], []
     for kind, check in checks_of(claim_id).items():
-        if check.judges_candidates:
-            evidence += run_check(claim_id, kind, seed=seed, candidate=expression).evidence
+        if not check.judges_candidates:
+            continue
+        reason = _unsimulable(expression, check, allowed)
+        if reason:
+            notes.append(f"{kind} check not run: {reason}")
+            continue
+        try:
+            with warnings.catch_warnings():  # a candidate's NaN draws are reported below, not warned
+                warnings.simplefilter("ignore", RuntimeWarning)
+                evidence += run_check(claim_id, kind, seed=seed, candidate=expression).evidence
+        except (FloatingPointError, ValueError, OverflowError, ZeroDivisionError) as error:
+            notes.append(f"{kind} check cannot simulate with this candidate: {error}")
     if evidence:
         numeric = not all(e.passed for e in evidence)
-    return CandidateReport(claim_id, text, expression, symbolic, numeric, evidence)
+    return CandidateReport(claim_id, text, expression, comparison, numeric, evidence, notes)
+
+
+def _unsimulable(expression: sp.Basic, check, allowed) -> str:
+    """Why the candidate cannot be simulated by ``check`` (its value at a case's point is not a
+    finite real number within the evaluation bounds), or "" when it can."""
+    by_name = {s.name: s for s in allowed}
+    for case in getattr(check, "cases", []):
+        if case.value_key != "target":
+            continue
+        point = {by_name[name]: value for name, value in case.point.items() if name in by_name}
+        try:
+            value = bounded_value(expression, point)
+        except ValueError as error:
+            return str(error)
+        if not value.is_real or not value.is_finite:
+            return f"the candidate is {value} at {case.label}, not a finite real number"
+    return ""

@@ -1,8 +1,16 @@
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+import derivations
+from montecarlo import cli
 from montecarlo.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(capsys, *argv):
@@ -31,16 +39,21 @@ def test_check_accepts_the_right_answer_and_rejects_a_slip(capsys):
     code, out, _ = run(capsys, "check", "init.preact_var", "n*v*chi", "--json")
     data = json.loads(out)
     assert code == 0 and data["symbolic_equal"] is True and data["rejected"] is False
+    assert data["verdict"] == "accepted"
     code, out, _ = run(capsys, "check", "init.preact_var", "n*v", "--json")
     data = json.loads(out)
     assert code == 1 and data["rejected"] is True and data["numeric_rejected"] is True
+    assert data["comparison"]["outcome"] == "different" and set(data["comparison"]["witness"]) >= {"n", "v", "chi"}
     assert set(data) >= {"id", "candidate", "symbolic_equal", "rejected", "evidence"}
 
 
 @pytest.mark.parametrize("argv", [
     ["show", "init.nope"], ["check", "init.preact_var", "__import__('os').system('true')"],
     ["check", "init.preact_var", "n*("], ["verify", "nothing.*"], ["verify", "--kinds", "Q"], ["frobnicate"],
-    ["verify", "--seed", "-3"],
+    ["verify", "--seed", "-3"], ["check", "relu.forward_backward_example", "1"],
+    ["check", "loss.softmax_ce_gradient", "12345"], ["check", "loss.softmax_ce_gradient", "1/0"],
+    ["check", "init.preact_var", "1/0"], ["verify", "init.preact_var", "--kinds", "F"],
+    ["check", "init.preact_var", "n**n**n**n"], ["check", "init.nope", "1"],
 ])
 def test_bad_input_is_one_line_and_exit_code_2(capsys, argv):
     code, out, err = run(capsys, *argv)
@@ -49,7 +62,7 @@ def test_bad_input_is_one_line_and_exit_code_2(capsys, argv):
 
 def test_show_prints_the_steps_and_the_result(capsys):
     code, out, _ = run(capsys, "show", "init.he_variance")
-    assert code == 0 and "result: Eq(v_k, 2/n)" in out
+    assert code == 0 and "result:" in out and "example: dlproofs check init.he_variance '2/n'" in out
     code, out, _ = run(capsys, "show", "init.he_variance", "--latex")
     assert r"\begin{align*}" in out
 
@@ -59,3 +72,61 @@ def test_figures_writes_the_graph_and_the_node_statistics(capsys, tmp_path):
     assert code == 0
     assert {p.name for p in tmp_path.iterdir()} == {"bn_graph.dot", "bn_graph.tex", "node_statistics.png"}
     assert (tmp_path / "node_statistics.png").stat().st_size > 10_000
+
+
+def test_show_prints_no_raw_latex_for_any_claim(capsys):
+    for claim_id in derivations.catalog():
+        code, out, _ = run(capsys, "show", claim_id)
+        assert code == 0
+        assert "\\mathbb" not in out and "\\texttt" not in out and "\\frac" not in out, claim_id
+        assert "$" not in out, claim_id
+
+
+def test_a_candidate_with_a_leading_minus_needs_no_double_dash(capsys):
+    code, out, _ = run(capsys, "check", "init.he_variance", "-2/n")
+    assert code == 1 and "REJECTED" in out and "witness" in out
+    code, out, _ = run(capsys, "check", "--json", "activations.relatives", "-x")
+    assert code == 1 and json.loads(out)["verdict"] == "rejected"
+
+
+def test_an_undecided_candidate_exits_4_and_says_so(capsys, monkeypatch):
+    from derivations import Comparison
+    from derivations.core import Derivation
+
+    monkeypatch.setattr(Derivation, "accepts", lambda self, candidate, **_: Comparison("undecided", "no proof"))
+    code, out, _ = run(capsys, "check", "init.zero_init_symmetry", "1/2")
+    assert code == 4 and "UNDECIDED" in out and "ACCEPTED" not in out and "REJECTED" not in out
+
+
+def test_version_and_help_document_the_exit_codes(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("dlproofs ")
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "exit codes" in out and "141" in out and "internal error" in out
+
+
+def test_an_internal_error_is_not_reported_as_bad_input(capsys, monkeypatch):
+    def broken(args):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(cli, "_list", broken)
+    code, _, err = run(capsys, "list")
+    assert code == 3 and "internal error" in err and err.count("\n") == 1
+
+
+def test_a_missing_matplotlib_names_both_install_commands(capsys, monkeypatch, tmp_path):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "matplotlib" else real(name, *a))
+    code, _, err = run(capsys, "figures", "-o", str(tmp_path))
+    assert code == 2 and "pip install '.[plots]'" in err and "pip install 'dlproofs[plots]'" in err
+
+
+def test_output_piped_into_head_ends_quietly():
+    env = dict(os.environ, PYTHONPATH=str(ROOT), OPENBLAS_NUM_THREADS="1")
+    command = f"{sys.executable} -m montecarlo.cli show bn.input_gradient | head -n 2"
+    done = subprocess.run(["bash", "-c", "set -o pipefail; " + command], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=300)
+    assert done.stdout.count("\n") == 2 and "Traceback" not in done.stderr and "Error" not in done.stderr
+    assert done.returncode in (0, 141)

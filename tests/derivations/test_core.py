@@ -64,3 +64,24 @@ def test_equal_handles_explicit_and_symbolic_matrices():
     A, w = sp.MatrixSymbol("A", n, n), sp.MatrixSymbol("w", n, 1)
     assert equal((A * w).T * (A * w), w.T * (A.T * A) * w)
     assert not equal((A * w).T * (A * w), w.T * A * w)
+
+
+def test_a_planted_false_inequality_over_an_unknown_density_fails_check():
+    u = sp.Symbol("u", real=True)
+    p = sp.Function("p")
+    planted = Fact("int_0^1 p + int_1^2 p != int_0^2 p",
+                   sp.Integral(p(u), (u, 0, 1)) + sp.Integral(p(u), (u, 1, 2)), sp.Integral(p(u), (u, 0, 2)),
+                   holds=False)
+    with pytest.raises(DerivationError, match="no witness"):
+        _toy([Step(2 * x, "")], facts=[planted]).check()
+
+
+def test_a_fact_claimed_false_passes_with_a_witness():
+    assert _toy([Step(2 * x, "")], facts=[Fact("x^2 != x", x**2, x, holds=False)]).check() == 2
+
+
+def test_accepts_returns_a_comparison_that_is_truthy_only_when_equal():
+    toy = _toy([Step(2 * x, "")])
+    assert toy.accepts(x + x) and toy.accepts(x + x).equal
+    verdict = toy.accepts(3 * x)
+    assert not verdict and verdict.different and "x" in verdict.witness
