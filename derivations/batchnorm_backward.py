@@ -15,7 +15,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .core import Derivation, Fact, Step, claim, equal
-from .batchnorm_forward import SEED_002
+from .batchnorm_forward import SEED_002, _radicands_expanded
 
 __all__ = ["SUMMARY_SYMBOLS", "SLIPS", "batch_gradients", "input_gradient_closed_form", "same_input_gradient",
            "staged_batchnorm"]
@@ -152,12 +152,39 @@ def staged_batchnorm(m: int = 3) -> dict[str, sp.Expr]:
 @claim("bn.computation_graph")
 def _computation_graph() -> Derivation:
     stages = staged_batchnorm()
+    x, _, mean, _ = _batch(3)
+    node = {name: sp.Symbol(latex_name, **assumptions) for name, latex_name, assumptions in (
+        ("xhat", r"\hat{x}_1", {"real": True}), ("centred", r"x_1 - \mu_B", {"real": True}),
+        ("inv_std", r"(\sigma_B^2 + \varepsilon)^{-1/2}", {"positive": True}),
+        ("var_eps", r"\sigma_B^2 + \varepsilon", {"positive": True}), ("var", r"\sigma_B^2", {"nonnegative": True}),
+        ("mean", r"\mu_B", {"real": True}))}
+    mu_B = node["mean"]
+
+    def node_value(name: str, value: sp.Expr):
+        return lambda expr: _radicands_expanded(sp.sympify(expr).subs(node[name], value))
+
+    steps = [
+        Step(gamma * node["xhat"] + beta, ""),
+        Step(gamma * node["centred"] * node["inv_std"] + beta, "xhat_1 = (x_1 - mu_B) (sigma_B^2 + eps)^(-1/2)",
+             rule=node_value("xhat", node["centred"] * node["inv_std"])),
+        Step(gamma * node["centred"] / sp.sqrt(node["var_eps"]) + beta, "the node 1/sqrt(.)",
+             rule=node_value("inv_std", 1 / sp.sqrt(node["var_eps"]))),
+        Step(gamma * node["centred"] / sp.sqrt(node["var"] + eps) + beta, "the node sigma_B^2 + eps",
+             rule=node_value("var_eps", node["var"] + eps)),
+        Step(gamma * (x[0] - mu_B) / sp.sqrt(node["var"] + eps) + beta, "the node x_1 - mu_B",
+             rule=node_value("centred", x[0] - mu_B)),
+        Step(gamma * (x[0] - mu_B) / sp.sqrt(sum((xj - mu_B) ** 2 for xj in x) / 3 + eps) + beta,
+             "the node sigma_B^2: the mean of the squares (x_j - mu_B)^2",
+             rule=node_value("var", sum((xj - mu_B) ** 2 for xj in x) / 3)),
+        Step(stages["y"], "the node mu_B: the mean of the batch", rule=node_value("mean", mean)),
+    ]
     return Derivation(
         id="bn.computation_graph", title="The computation graph of batch norm", source="seed 004, Problem 2.1",
         checks="N", symbols=(gamma, beta, eps), convention=SEED_002,
         assumptions=(r"nodes: $x_i$, $\mu_B$ = mean, $x_i-\mu_B$, $(x_i-\mu_B)^2$, $\sigma_B^2$ = mean, "
                      r"$\sigma_B^2+\varepsilon$, $1/\sqrt{\cdot}$, $\hat x_i$, $\gamma\hat x_i$, $y_i = \gamma\hat x_i + \beta$",),
-        steps=[], result=sp.Eq(sp.Symbol("y_1"), stages["y"]), values={"target": stages["y"], **stages},
+        steps=steps, evaluate=_radicands_expanded,
+        result=sp.Eq(sp.Symbol("y_1"), stages["y"]), values={"target": stages["y"], **stages},
         answer=("Inputs $x_i$, $\\gamma$, $\\beta$; $\\mu_B$ and $\\sigma_B^2$ are reductions over the batch, so every "
                 "$x_j$ reaches every $y_i$ through them: the three paths of the backward pass "
                 "(through $\\hat x_i$, $\\mu_B$ and $\\sigma_B^2$)."),
