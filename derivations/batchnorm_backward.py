@@ -1,24 +1,27 @@
 """Batch normalisation, backward (seed 004 Problems 2 and 3).
 
 Seed 004's letters: x̂_i = (x_i − μ_B)/√(σ_B² + ε), y_i = γ x̂_i + β over a batch of m values;
-g_i = ∂f/∂y_i is the upstream gradient. The gradients are derived by SymPy differentiating
-f = Σ_i g_i y_i over a whole batch of symbols (m = 2, 3, 4). To compare the result with a
-closed form quickly, ε is eliminated through s = √(σ_B² + ε): ε = s² − σ_B², after which
-every expression is rational in s and the batch.
+g_i = ∂f/∂y_i is the upstream gradient. ∂f/∂x_k is derived for a batch of symbolic size m: f =
+Σ_j g_j y_j is written with indexed sums, SymPy differentiates it (∂x_j/∂x_k = δ_jk), and the sums
+are evaluated by ``indexed_sums`` (deltas eliminated, the batch statistics and the sums named). The
+derivative of concrete batches of m = 2, 3, 4 symbols is kept as a cross-check; there ε is eliminated
+through s = √(σ_B² + ε), ε = s² − σ_B², after which every expression is rational in s and the batch.
 
 A candidate formula for ∂f/∂x_i is written in summary symbols: m, gamma, eps, var (σ_B²),
 mu, x (x_i), dy (g_i), xhat (x̂_i), sum_dy (Σ_j g_j), sum_dy_xhat (Σ_j g_j x̂_j) and
-sum_dy_xmu (Σ_j g_j (x_j − μ_B)); it is expanded on concrete batches to be compared.
+sum_dy_xmu (Σ_j g_j (x_j − μ_B)). Only seven of them are independent: x = μ + s x̂ and
+sum_dy_xmu = s sum_dy_xhat, so a candidate is compared after those two substitutions.
 """
 from __future__ import annotations
 
 import sympy as sp
 
 from .core import Derivation, Fact, Step, claim, equal
+from .indexed_sums import evaluate_sums
 from .batchnorm_forward import SEED_002, _radicands_expanded
 
-__all__ = ["SUMMARY_SYMBOLS", "SLIPS", "batch_gradients", "input_gradient_closed_form", "same_input_gradient",
-           "staged_batchnorm"]
+__all__ = ["SUMMARY_SYMBOLS", "SLIPS", "batch_gradients", "input_gradient_closed_form", "in_independent_summary",
+           "same_input_gradient", "staged_batchnorm", "symbolic_batch_gradient"]
 
 gamma, beta = sp.symbols("gamma beta", real=True)
 eps = sp.Symbol("eps", positive=True)
@@ -106,33 +109,81 @@ def _param_gradients() -> Derivation:
     )
 
 
+_i, _j, _k, _l, _p = sp.symbols("i j k l p", positive=True, integer=True)
+_x, _g = sp.IndexedBase("x"), sp.IndexedBase("g")
+
+
+def in_independent_summary(candidate: sp.Expr) -> sp.Expr:
+    """A summary-symbol formula with x and sum_dy_xmu written through xhat and sum_dy_xhat."""
+    return sp.sympify(candidate).subs({_S["x"]: _S["mu"] + _root * _S["xhat"],
+                                       _S["sum_dy_xmu"]: _root * _S["sum_dy_xhat"]})
+
+
+def symbolic_batch_gradient() -> dict[str, sp.Basic]:
+    """∂f/∂x_k for a batch of symbolic size m, by SymPy: f = Σ_j g_j (γ x̂_j + β) with μ_B and σ_B² written
+    as sums over the batch, differentiated (∂x_j/∂x_k = δ_jk), the sums then evaluated.
+
+    Returns the model (``f``, the derivative with its Kronecker deltas) and ``in_summary``, which maps
+    any of the chain's expressions to the summary symbols with x − μ_B = s x̂ and Σ g_j (x_j − μ_B) =
+    s Σ g_j x̂_j (s = √(σ_B² + ε)), the independent form in which two expressions are compared.
+    """
+    m = _S["m"]
+    mean = sp.Sum(_x[_p], (_p, 1, m)) / m
+    variance = sp.Sum((_x[_l] - mean) ** 2, (_l, 1, m)) / m
+    xhat = (_x[_j] - mean) / sp.sqrt(variance + eps)
+    f = sp.Sum(_g[_j] * (gamma * xhat + beta), (_j, 1, m))
+    named = {_x[_i]: m * _S["mu"], _x[_i] ** 2: m * (_S["var"] + _S["mu"] ** 2), _g[_i]: _S["sum_dy"],
+             _g[_i] * _x[_i]: _S["sum_dy_xmu"] + _S["mu"] * _S["sum_dy"]}
+
+    def in_summary(expr: sp.Basic) -> sp.Basic:
+        differentiated = sp.sympify(expr).replace(lambda node: isinstance(node, sp.Derivative),
+                                                  lambda node: sp.diff(node.expr, *node.variables))
+        summed = evaluate_sums(differentiated, named, _i).subs({_x[_k]: _S["x"], _g[_k]: _S["dy"]})
+        return sp.simplify(in_independent_summary(summed))
+
+    derivative = sp.diff(f, _x[_k])
+    return {"f": f, "derivative": derivative, "in_summary": in_summary, "result": in_summary(derivative)}
+
+
 @claim("bn.input_gradient")
 def _input_gradient() -> Derivation:
-    m = 4
-    x, g, mean, variance = _batch(m)
-    derived = batch_gradients(m)["x1"]
-    root = s  # √(σ² + ε) after eliminating ε
-    d_xhat = [gi * gamma for gi in g]
-    d_var = sum(dx * (xi - mean) for dx, xi in zip(d_xhat, x)) * sp.Rational(-1, 2) * root**-3
-    d_mean = sum(-dx / root for dx in d_xhat)
-    staged = d_xhat[0] / root + d_mean / m + d_var * 2 * (x[0] - mean) / m
-    closed = _expand_summary(input_gradient_closed_form(), m)
-    facts = [Fact(f"m = {k}: differentiation equals the closed form", batch_gradients(k)["x1"],
-                  _expand_summary(input_gradient_closed_form(), k)) for k in (2, 3)]
-    facts += [Fact(f"the slip '{name}' differs from the derivative", _expand_summary(slip, m), derived, holds=False)
-              for name, slip in SLIPS.items()]
+    m, mu, var = _S["m"], _S["mu"], _S["var"]
+    model = symbolic_batch_gradient()
+    derived = model["result"]
+    named_statistics = {sp.Sum(_x[_p], (_p, 1, m)): m * mu}
+    with_statistics = model["derivative"].xreplace(named_statistics)
+    with_statistics = with_statistics.xreplace({sp.Sum((_x[_l] - mu) ** 2, (_l, 1, m)): m * var})
+    deltas_removed = (gamma * _g[_k] / _root - gamma * sp.Sum(_g[_j], (_j, 1, m)) / (m * _root)
+                      - gamma * (_x[_k] - mu) * sp.Sum(_g[_j] * (_x[_j] - mu), (_j, 1, m)) / (m * _root**3))
+    in_sums = (gamma * _S["dy"] / _root - gamma * _S["sum_dy"] / (m * _root)
+               - gamma * (_S["x"] - mu) * _S["sum_dy_xmu"] / (m * _root**3))
+    steps = [
+        Step(sp.Derivative(model["f"], _x[_k]), ""),
+        Step(model["derivative"], "chain rule through xhat_j, mu_B and sigma_B^2 (SymPy's diff): dx_j/dx_k = "
+                                  "delta_jk"),
+        Step(with_statistics, "name the batch statistics: sum_p x_p = m mu_B, sum_l (x_l - mu_B)^2 = m sigma_B^2"),
+        Step(deltas_removed, "sum_j h_j delta_jk = h_k for 1 <= k <= m; sum_l (x_l - mu_B) = 0"),
+        Step(in_sums, "name the sums: sum_dy = sum_j g_j, sum_dy_xmu = sum_j g_j (x_j - mu_B)"),
+        Step(input_gradient_closed_form(), "x_k - mu_B = s xhat_k and sum_dy_xmu = s sum_dy_xhat, "
+                                           "s = sqrt(sigma_B^2 + eps): collect gamma/(m s)"),
+    ]
+    concrete = {size: batch_gradients(size)["x1"] for size in (2, 3, 4)}
+    facts = [Fact(f"m = {size}: differentiating a batch of {size} symbols gives the symbolic-m result", gradient,
+                  _expand_summary(derived, size)) for size, gradient in concrete.items()]
+    facts += [Fact(f"the slip '{name}' differs from the derivative", in_independent_summary(slip), derived,
+                   holds=False) for name, slip in SLIPS.items()]
     return Derivation(
         id="bn.input_gradient", title="Gradient of batch norm with respect to its input",
         source="seed 004, Problem 3", checks="SF", symbols=tuple(_S.values()), convention=SEED_002,
-        assumptions=("$f = \\sum_j g_j y_j$, $g_j = \\partial f/\\partial y_j$; a batch of m = 4 symbols "
-                     "(and 2, 3 as facts); $s = \\sqrt{\\sigma_B^2+\\varepsilon}$",),
-        steps=[Step(derived, ""),
-               Step(staged, "chain rule through xhat, mu_B and sigma_B^2 (seed 004's stages, with the -1/2 of "
-                            "d(sigma^2 + eps)^(-1/2)/dsigma^2 kept)"),
-               Step(closed, "collect: gamma/(m s) (m g_i - sum g - xhat_i sum g xhat)")],
-        result=sp.Eq(sp.Symbol(r"\partial f/\partial x_i"), input_gradient_closed_form()),
-        values={"target": input_gradient_closed_form(), "batch_of_4": derived},
-        evaluate=sp.simplify, chain_ends_in_target=False, facts=facts, equivalent=same_input_gradient,
+        assumptions=("$f = \\sum_j g_j y_j$, $g_j = \\partial f/\\partial y_j$, over a batch of symbolic size $m$; "
+                     "$x$, $g$ indexed symbols, $1 \\le k \\le m$",
+                     "summary symbols: $s = \\sqrt{\\sigma_B^2+\\varepsilon}$, $\\hat x = (x_k - \\mu_B)/s$, "
+                     "sum\\_dy $= \\sum_j g_j$, sum\\_dy\\_xhat $= \\sum_j g_j \\hat x_j$, "
+                     "sum\\_dy\\_xmu $= \\sum_j g_j (x_j - \\mu_B)$"),
+        steps=steps, result=sp.Eq(sp.Symbol(r"\partial f/\partial x_k"), derived),
+        values={"target": derived, "batch_of_4": concrete[4]}, expected=input_gradient_closed_form(),
+        evaluate=model["in_summary"], facts=facts,
+        equivalent=lambda candidate: equal(in_independent_summary(candidate), derived),
         answer=("$\\frac{\\partial f}{\\partial x_i} = \\frac{\\gamma}{m\\sqrt{\\sigma_B^2+\\varepsilon}}\\Big(m g_i - "
                 "\\sum_j g_j - \\hat x_i\\sum_j g_j\\hat x_j\\Big)$. Seed 004's solution writes "
                 "$\\partial f/\\partial\\sigma^2$ once without the factor $-\\tfrac12$ (and then with it, in the "
