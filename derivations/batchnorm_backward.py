@@ -42,8 +42,9 @@ def input_gradient_closed_form() -> sp.Expr:
 
 _root = sp.sqrt(_S["var"] + _S["eps"])
 SLIPS = {
-    # seed 004 as written: dropping the -0.5 from df/dsigma^2 turns its last term's -1 into +2
-    "seed 004 as written": _S["gamma"] * _S["dy"] / _root - _S["gamma"] * _S["sum_dy"] / (_S["m"] * _root)
+    # Seed 004 P3 writes one intermediate line of df/dsigma^2 without the factor -0.5 and restores it on the
+    # next line; its final formula is right. Carrying the dropped line through would turn -1 into +2 here.
+    "df/dsigma^2 without its -1/2": _S["gamma"] * _S["dy"] / _root - _S["gamma"] * _S["sum_dy"] / (_S["m"] * _root)
     + 2 * (_S["x"] - _S["mu"]) / _S["m"] * _S["gamma"] * _S["sum_dy_xmu"] / _root**3,
     "missing 1/m": _S["gamma"] / _root * (_S["dy"] - _S["sum_dy"] - _S["xhat"] * _S["sum_dy_xhat"]),
     "missing xhat * sum(dy * xhat)": _S["gamma"] / (_S["m"] * _root) * (_S["m"] * _S["dy"] - _S["sum_dy"]),
@@ -185,9 +186,15 @@ def _input_gradient() -> Derivation:
         evaluate=model["in_summary"], facts=facts,
         equivalent=lambda candidate: equal(in_independent_summary(candidate), derived),
         answer=("$\\frac{\\partial f}{\\partial x_i} = \\frac{\\gamma}{m\\sqrt{\\sigma_B^2+\\varepsilon}}\\Big(m g_i - "
-                "\\sum_j g_j - \\hat x_i\\sum_j g_j\\hat x_j\\Big)$. Seed 004's solution writes "
-                "$\\partial f/\\partial\\sigma^2$ once without the factor $-\\tfrac12$ (and then with it, in the "
-                "wrong order of lines); taken as written, its last term has $+2$ where $-1$ belongs."),
+                "\\sum_j g_j - \\hat x_i\\sum_j g_j\\hat x_j\\Big)$. Seed 004's final formula, "
+                "$\\frac{\\partial f}{\\partial \\hat x_i}\\frac{1}{\\sqrt{\\sigma^2+\\epsilon}} + "
+                "\\frac{\\partial f}{\\partial \\mu}\\frac1m + \\frac{\\partial f}{\\partial \\sigma^2}"
+                "\\frac{2(x_i-\\mu)}{m}$ with $\\frac{\\partial f}{\\partial \\sigma^2} = -\\tfrac12\\sum_i "
+                "\\frac{\\partial f}{\\partial \\hat x_i}(x_i-\\mu)(\\sigma^2+\\epsilon)^{-3/2}$, is right. The "
+                "slips are on the way: the first line of $\\partial f/\\partial\\sigma^2$ has no $\\sum_i$, one "
+                "intermediate line drops the $-\\tfrac12$ (the next line restores it), and the separate result "
+                "$\\partial\\sigma^2/\\partial x_i = 2(x_i-\\mu)/m$ is glued onto the chain of "
+                "$\\partial f/\\partial\\sigma^2$ as if it were one more equal sign."),
     )
 
 
