@@ -120,9 +120,12 @@ def in_independent_summary(candidate: sp.Expr) -> sp.Expr:
                                        _S["sum_dy_xmu"]: _root * _S["sum_dy_xhat"]})
 
 
-def symbolic_batch_gradient() -> dict[str, sp.Basic]:
+def symbolic_batch_gradient(normaliser=None) -> dict[str, sp.Basic]:
     """∂f/∂x_k for a batch of symbolic size m, by SymPy: f = Σ_j g_j (γ x̂_j + β) with μ_B and σ_B² written
     as sums over the batch, differentiated (∂x_j/∂x_k = δ_jk), the sums then evaluated.
+
+    ``normaliser`` maps the batch variance to the divisor of x̂ (default √(σ_B² + ε)); another one
+    (seed 004's forward typo √σ_B² + ε, say) gives the gradient of that other layer.
 
     Returns the model (``f``, the derivative with its Kronecker deltas) and ``in_summary``, which maps
     any of the chain's expressions to the summary symbols with x − μ_B = s x̂ and Σ g_j (x_j − μ_B) =
@@ -131,7 +134,8 @@ def symbolic_batch_gradient() -> dict[str, sp.Basic]:
     m = _S["m"]
     mean = sp.Sum(_x[_p], (_p, 1, m)) / m
     variance = sp.Sum((_x[_l] - mean) ** 2, (_l, 1, m)) / m
-    xhat = (_x[_j] - mean) / sp.sqrt(variance + eps)
+    normaliser = normaliser or (lambda var: sp.sqrt(var + eps))
+    xhat = (_x[_j] - mean) / normaliser(variance)
     f = sp.Sum(_g[_j] * (gamma * xhat + beta), (_j, 1, m))
     named = {_x[_i]: m * _S["mu"], _x[_i] ** 2: m * (_S["var"] + _S["mu"] ** 2), _g[_i]: _S["sum_dy"],
              _g[_i] * _x[_i]: _S["sum_dy_xmu"] + _S["mu"] * _S["sum_dy"]}
