@@ -93,31 +93,37 @@ def _constant_init() -> Derivation:
             **{params["W2"][k, 0]: params["W2"][k, 1] for k in range(2)},
             **{params["W2"][k, 1]: params["W2"][k, 0] for k in range(2)}}
     w11, w21 = params["W1"][0, 0], params["W1"][1, 0]
-    point = sp.Symbol(r"\theta_c")
+    point, anywhere = sp.Symbol(r"\theta_c"), sp.Symbol(r"\theta")
     grad_11, grad_21 = sp.Function(r"\partial l/\partial W^1_{11}"), sp.Function(r"\partial l/\partial W^1_{21}")
     grad_11_swapped = sp.Function(r"\partial (l \circ P)/\partial W^1_{11}")
     swap_of = sp.Function("P")
-    derivatives = {  # each name above, differentiated by SymPy, then evaluated at a point
-        grad_11: lambda at: sp.diff(objective, w11).subs(at, simultaneous=True),
-        grad_21: lambda at: sp.diff(objective, w21).subs(at, simultaneous=True),
-        grad_11_swapped: lambda at: sp.diff(objective.subs(swap, simultaneous=True), w11).subs(at, simultaneous=True),
+    derivatives = {  # each name above as SymPy differentiates it, at a generic parameter point theta
+        grad_11: sp.diff(objective, w11), grad_21: sp.diff(objective, w21),
+        grad_11_swapped: sp.diff(objective.subs(swap, simultaneous=True), w11),
+    }
+    points = {  # what each parameter is at a point; at P(theta) parameter s is theta's P(s)
+        point: constant, swap_of(point): {s_: constant[swap.get(s_, s_)] for s_ in constant},
+        anywhere: {}, swap_of(anywhere): swap,
     }
 
-    swapped_point = {s_: constant[swap.get(s_, s_)] for s_ in constant}  # parameter s at P(theta) is theta's P(s)
-
     def at_points(expr: sp.Basic) -> sp.Basic:
-        """Every gradient name evaluated at theta_c (the constant point) or at P(theta_c)."""
-        def value(call):
-            return derivatives[call.func](constant if call.args[0] == point else swapped_point)
-        return sp.sympify(expr).replace(lambda e: e.func in derivatives, value)
+        """Every gradient name evaluated at its point: theta_c, P(theta_c), theta or P(theta)."""
+        return sp.sympify(expr).replace(lambda e: e.func in derivatives,
+                                        lambda call: derivatives[call.func].subs(points[call.args[0]],
+                                                                                 simultaneous=True))
+
+    def everywhere(expr: sp.Basic) -> sp.Basic:
+        """The link checked at a generic point theta: it holds for every parameter value."""
+        return at_points(sp.sympify(expr).subs(point, anywhere))
 
     steps = [
         Step(grad_11(point) - grad_21(point), ""),
         Step(grad_11_swapped(point) - grad_21(point),
              "l o P = l: swapping hidden units 1 and 2 of layer 1 (rows of W1, b1; columns of W2) leaves the "
-             "network unchanged"),
+             "network unchanged (at every point)", rule=everywhere),
         Step(grad_21(swap_of(point)) - grad_21(point),
-             "chain rule through the swap P, which sends W1_11 to W1_21: d(l o P)/dW1_11 = (dl/dW1_21) o P"),
+             "chain rule through the swap P, which sends W1_11 to W1_21: d(l o P)/dW1_11 = (dl/dW1_21) o P",
+             rule=everywhere),
         Step(sp.Integer(0), "P fixes the constant point: P(theta_c) = theta_c"),
     ]
     return Derivation(
