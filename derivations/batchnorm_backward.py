@@ -216,10 +216,10 @@ def _computation_graph() -> Derivation:
     stages = staged_batchnorm()
     x, _, mean, _ = _batch(3)
     node = {name: sp.Symbol(latex_name, **assumptions) for name, latex_name, assumptions in (
-        ("xhat", r"\hat{x}_1", {"real": True}), ("centred", r"x_1 - \mu_B", {"real": True}),
-        ("inv_std", r"(\sigma_B^2 + \varepsilon)^{-1/2}", {"positive": True}),
-        ("var_eps", r"\sigma_B^2 + \varepsilon", {"positive": True}), ("var", r"\sigma_B^2", {"nonnegative": True}),
-        ("mean", r"\mu_B", {"real": True}))}
+        ("xhat", r"\hat{x}_{1}", {"real": True}), ("centred", r"\left(x_{1} - \mu_{B}\right)", {"real": True}),
+        ("inv_std", r"\left(\sigma_{B}^{2} + \varepsilon\right)^{-1/2}", {"positive": True}),
+        ("var_eps", r"\left(\sigma_{B}^{2} + \varepsilon\right)", {"positive": True}),
+        ("var", r"\sigma_{B}^{2}", {"nonnegative": True}), ("mean", r"\mu_{B}", {"real": True}))}
     mu_B = node["mean"]
 
     def node_value(name: str, value: sp.Expr):

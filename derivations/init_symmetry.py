@@ -194,17 +194,18 @@ def _vanishing_chain() -> Derivation:
     k = sp.Symbol("k", integer=True, nonnegative=True)
     y = sp.Function("y")
     general = sp.rsolve(y(k + 1) - c * y(k), y(k), {y(0): 1}).subs(k, L)
-    ratio = sp.Function(r"\hat{y}_L/x")  # the output of L layers per unit of input, solved by rsolve
+    ratio = sp.Function("r")  # r(L) = y_L / x, the output of L layers per unit of input, solved by rsolve
     depths = {f"overflow_{dt}": overflow_depth(sp.Rational(6, 5), dt) for dt in IEEE_LIMITS}
     depths |= {f"underflow_{dt}": underflow_depth(sp.Rational(1, 2), dt) for dt in IEEE_LIMITS}
     return Derivation(
         id="init.vanishing_chain", title="Exploding and vanishing signals through W = cI",
         source="seed 001", checks="SN", symbols=(c, L),
         assumptions=(r"$\hat y = W^L \cdots W^1 x$, linear activation, $W^k = cI$",
+                     r"$r(L) = y_L/x$, the output of $L$ layers per unit of input",
                      r"loss with upstream gradient $g = \partial l/\partial \hat y$; unit input $x = 1$ for the "
                      "overflow depths (IEEE 754 limits)"),
         steps=[Step(ratio(L), ""), Step(c * ratio(L - 1), "y_L = W^L y_{L-1} = c y_{L-1}"),
-               Step(c**L * ratio(0), "unroll the recursion L times (rsolve)"), Step(c**L, "y_0 = x")],
+               Step(c**L * ratio(0), "unroll the recursion L times (rsolve)"), Step(c**L, "r(0) = y_0/x = 1")],
         evaluate=lambda e: sp.sympify(e).replace(ratio, lambda depth_: general.subs(L, depth_)),
         result=sp.Eq(sp.Symbol(r"\hat{y}"), general * sp.Symbol("x")),
         values={"target": general, "gradient_first_layer": general / c,
