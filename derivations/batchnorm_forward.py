@@ -394,6 +394,7 @@ def _train_eval() -> Derivation:
     m, t = sp.Symbol("m", positive=True), sp.Symbol("t", integer=True, nonnegative=True)
     ema_var = running_average_mean(m, t, 1, unbiased)
     ema_mean = running_average_mean(m, t, 0, mu)
+    keep = sp.Symbol("q", positive=True)  # 1 - m, the weight the running average keeps
     running = sp.Function(r"\mathbb{E}[r]")  # E[running_var] after a number of updates, as rsolve solved it
     batch_variance = (sum_squares - total**2 / B) / (B - 1)
     steps = [
@@ -405,7 +406,10 @@ def _train_eval() -> Derivation:
     ]
 
     def solved(expr: sp.Basic) -> sp.Basic:
-        return model.evaluate(sp.sympify(expr).replace(running, lambda k: ema_var.subs(t, k)))
+        """E[r] replaced by rsolve's solution, expectations by the moment algebra, then expanded in
+        q = 1 - m > 0 (PyTorch's momentum lies in (0, 1)), where q^(t-1) splits as q^t / q."""
+        value = model.evaluate(sp.sympify(expr).replace(running, lambda k: ema_var.subs(t, k)))
+        return sp.expand(sp.expand(value.subs(m, 1 - keep), power_exp=True)).subs(keep, 1 - m)
 
     return Derivation(
         id="bn.train_eval", title="Running statistics in training, used in eval", source="seeds 001 and 002",
