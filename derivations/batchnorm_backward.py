@@ -18,7 +18,7 @@ import sympy as sp
 
 from .core import Derivation, Fact, Step, claim, equal
 from .indexed_sums import evaluate_sums
-from .batchnorm_forward import SEED_002, _radicands_expanded
+from .batchnorm_forward import SEED_002, radicands_expanded
 
 __all__ = ["SUMMARY_SYMBOLS", "SLIPS", "batch_gradients", "input_gradient_closed_form", "in_independent_summary",
            "same_input_gradient", "staged_batchnorm", "symbolic_batch_gradient"]
@@ -223,7 +223,7 @@ def _computation_graph() -> Derivation:
     mu_B = node["mean"]
 
     def node_value(name: str, value: sp.Expr):
-        return lambda expr: _radicands_expanded(sp.sympify(expr).subs(node[name], value))
+        return lambda expr: radicands_expanded(sp.sympify(expr).subs(node[name], value))
 
     steps = [
         Step(gamma * node["xhat"] + beta, ""),
@@ -245,7 +245,7 @@ def _computation_graph() -> Derivation:
         checks="N", symbols=(gamma, beta, eps), convention=SEED_002,
         assumptions=(r"nodes: $x_i$, $\mu_B$ = mean, $x_i-\mu_B$, $(x_i-\mu_B)^2$, $\sigma_B^2$ = mean, "
                      r"$\sigma_B^2+\varepsilon$, $1/\sqrt{\cdot}$, $\hat x_i$, $\gamma\hat x_i$, $y_i = \gamma\hat x_i + \beta$",),
-        steps=steps, evaluate=_radicands_expanded,
+        steps=steps, evaluate=radicands_expanded,
         result=sp.Eq(sp.Symbol("y_1"), stages["y"]), values={"target": stages["y"], **stages},
         answer=("Inputs $x_i$, $\\gamma$, $\\beta$; $\\mu_B$ and $\\sigma_B^2$ are reductions over the batch, so every "
                 "$x_j$ reaches every $y_i$ through them: the three paths of the backward pass "

@@ -13,7 +13,7 @@ from .core import Derivation, Fact, Step, claim
 from .moments import Expectation, MomentModel, iid
 
 __all__ = ["symbolic_batch", "batch_statistics", "batchnorm_seed000", "mahalanobis_form", "mahalanobis_norm_squared",
-           "running_average_mean"]
+           "radicands_expanded", "running_average_mean"]
 
 SEED_000 = r"Seed 000's letters: $y = \frac{a-\mu_B}{\sigma_B}\beta + \gamma$, $\beta$ scales and $\gamma$ shifts."
 SEED_002 = r"Seed 002's letters (as PyTorch): $y = \gamma\hat a + \beta$, $\gamma$ scales and $\beta$ shifts."
@@ -31,7 +31,7 @@ def symbolic_batch(n: int, d: int) -> tuple[sp.Matrix, sp.Matrix]:
     return X, w
 
 
-def _radicands_expanded(expr: sp.Basic) -> sp.Basic:
+def radicands_expanded(expr: sp.Basic) -> sp.Basic:
     """Expand every square root's argument, so equal polynomials under a root compare equal."""
     return sp.sympify(expr).replace(lambda e: e.is_Pow and e.exp.is_Rational and e.exp.q == 2,
                                     lambda e: sp.Pow(sp.expand(e.base), e.exp))
@@ -108,9 +108,9 @@ def _mahalanobis() -> Derivation:
                      "shown for symbolic n and d in matrix algebra (X an n x d matrix symbol), and entry by entry "
                      "for a batch of n = 3 examples in d = 2 (every entry a symbol) and n = 4, d = 3"),
         steps=steps, result=sp.Eq(sp.Symbol("y_1"), target[0]), values={"target": target[0]},
-        evaluate=_radicands_expanded,
-        facts=[Fact("every example of the n = 3 batch", sp.Matrix([_radicands_expanded(e) for e in y]),
-                    sp.Matrix([_radicands_expanded(e) for e in target])),
+        evaluate=radicands_expanded,
+        facts=[Fact("every example of the n = 3 batch", sp.Matrix([radicands_expanded(e) for e in y]),
+                    sp.Matrix([radicands_expanded(e) for e in target])),
                Fact("general n, d (matrix algebra): a - 1 mu_B = C w, the bias cancels", general["centred"],
                     general["projection"]),
                Fact("general n, d: sigma_B^2 = (Cw)^T(Cw)/n = w^T (C^T C/n) w = w^T X w", general["variance"],
@@ -138,7 +138,7 @@ def _bias_invariance() -> Derivation:
     def in_the_batch(expr: sp.Basic) -> sp.Basic:
         """Every name evaluated on the batch of n = 3 examples in d = 2, then differentiated."""
         expr = sp.sympify(expr).replace(a_1, lambda _: a[0]).replace(mu_B, lambda _: mean)
-        return _radicands_expanded(expr.replace(var_B, lambda _: variance).subs(batch).doit())
+        return radicands_expanded(expr.replace(var_B, lambda _: variance).subs(batch).doit())
 
     return Derivation(
         id="bn.bias_invariance", title="Batch norm does not depend on the bias", source="seed 000, Assignment 2 a)",
@@ -169,7 +169,8 @@ def _scale_invariance() -> Derivation:
     positive = sp.Symbol("c", positive=True)
     centred_c = sp.Symbol(r"\left(a_{i}(cw) - \mu_{B}(cw)\right)", real=True)
     var_c = sp.Symbol(r"\sigma_{B}^{2}(cw)", positive=True)
-    centred_1, var_1 = sp.Symbol(r"\left(a_{i} - \mu_{B}\right)", real=True), sp.Symbol(r"\sigma_{B}^{2}", positive=True)
+    centred_1 = sp.Symbol(r"\left(a_{i} - \mu_{B}\right)", real=True)
+    var_1 = sp.Symbol(r"\sigma_{B}^{2}", positive=True)
     scaled_batch = {centred_c: sp.expand(scaled_a[0] - scaled_mean), var_c: scaled_variance,
                     centred_1: sp.expand(a[0] - mean), var_1: variance}
 
@@ -207,7 +208,7 @@ def _output_stats() -> Derivation:
     y = batchnorm_seed000(a, scale=1, shift=0)
     y_eps = batchnorm_seed000(a, scale=1, shift=0, epsilon=eps)
     mean_y = sp.simplify(sum(y) / 3)
-    variance_y = sp.simplify(_radicands_expanded(sum(yi**2 for yi in y) / 3 - mean_y**2))
+    variance_y = sp.simplify(radicands_expanded(sum(yi**2 for yi in y) / 3 - mean_y**2))
     _, sigma2 = batch_statistics(a)
     variance_eps = sp.simplify(sum(yi**2 for yi in y_eps) / 3 - (sum(y_eps) / 3) ** 2)
     c = sp.Symbol("c", positive=True)
@@ -226,7 +227,7 @@ def _output_stats() -> Derivation:
     ]
 
     def on_the_batch(expr: sp.Basic) -> sp.Basic:
-        return _radicands_expanded(sp.sympify(expr).subs(statistics))
+        return radicands_expanded(sp.sympify(expr).subs(statistics))
 
     return Derivation(
         id="bn.output_stats_at_init", title="Batch statistics of the BN output at initialisation",
@@ -238,7 +239,7 @@ def _output_stats() -> Derivation:
         facts=[Fact("with epsilon the batch variance is sigma^2/(sigma^2 + epsilon)", variance_eps,
                     sigma2 / (sigma2 + eps)),
                Fact("the gradient at c w is the gradient at w divided by c", sp.simplify(
-                   _radicands_expanded(grad_scaled * c - grad)), 0)],
+                   radicands_expanded(grad_scaled * c - grad)), 0)],
         answer=("Mean 0 and standard deviation 1 over the mini-batch ($\\sqrt{\\sigma_B^2/(\\sigma_B^2+\\varepsilon)}$ "
                 "with $\\varepsilon$). The weight initialisation no longer matters for the forward pass: each BN "
                 "output is invariant to the scale (and bias) of the weights before it, so He's scaling has no "
@@ -295,7 +296,7 @@ def _layernorm() -> Derivation:
 
     def layer_norm(W_, bias_):
         units = list(W_ * x + bias_)
-        return sp.Matrix([_radicands_expanded(e) for e in batchnorm_seed000(units, 1, 0)])
+        return sp.Matrix([radicands_expanded(e) for e in batchnorm_seed000(units, 1, 0)])
 
     base = layer_norm(W, bias)
     xbar = sp.Matrix(2, 1, lambda j, _: sp.Symbol(rf"\bar{{x}}_{j + 1}", real=True))
@@ -327,8 +328,8 @@ def _layernorm() -> Derivation:
                      r"$y = \frac{w^\top x}{\|w\|}\beta + \gamma$ (the seed's 'plain $\|w\|$', no mean subtraction)",),
         steps=steps, result=sp.Eq(sp.Symbol("y_1"), plain[0]), values={"target": plain[0]},
         facts=[Fact("on a centred, whitened batch (xbar = 0, X = I) the Mahalanobis form is weight norm",
-                    sp.Matrix([_radicands_expanded(e) for e in mahalanobis_form(whitened, w)]),
-                    sp.Matrix([_radicands_expanded(e) for e in plain])),
+                    sp.Matrix([radicands_expanded(e) for e in mahalanobis_form(whitened, w)]),
+                    sp.Matrix([radicands_expanded(e) for e in plain])),
                Fact("layer norm is invariant to scaling the whole layer (W, b) by c > 0",
                     sp.simplify(layer_norm(c * W, c * bias) - base), sp.zeros(3, 1)),
                Fact("layer norm is invariant to adding t to every bias", sp.simplify(
