@@ -10,10 +10,10 @@ from __future__ import annotations
 import sympy as sp
 
 from .core import Derivation, Fact, Step, claim
-from .moments import MomentModel, iid
+from .moments import Expectation, MomentModel, iid
 
 __all__ = ["symbolic_batch", "batch_statistics", "batchnorm_seed000", "mahalanobis_form", "mahalanobis_norm_squared",
-           "running_average_mean"]
+           "radicands_expanded", "running_average_mean"]
 
 SEED_000 = r"Seed 000's letters: $y = \frac{a-\mu_B}{\sigma_B}\beta + \gamma$, $\beta$ scales and $\gamma$ shifts."
 SEED_002 = r"Seed 002's letters (as PyTorch): $y = \gamma\hat a + \beta$, $\gamma$ scales and $\beta$ shifts."
@@ -31,7 +31,7 @@ def symbolic_batch(n: int, d: int) -> tuple[sp.Matrix, sp.Matrix]:
     return X, w
 
 
-def _radicands_expanded(expr: sp.Basic) -> sp.Basic:
+def radicands_expanded(expr: sp.Basic) -> sp.Basic:
     """Expand every square root's argument, so equal polynomials under a root compare equal."""
     return sp.sympify(expr).replace(lambda e: e.is_Pow and e.exp.is_Rational and e.exp.q == 2,
                                     lambda e: sp.Pow(sp.expand(e.base), e.exp))
@@ -108,9 +108,9 @@ def _mahalanobis() -> Derivation:
                      "shown for symbolic n and d in matrix algebra (X an n x d matrix symbol), and entry by entry "
                      "for a batch of n = 3 examples in d = 2 (every entry a symbol) and n = 4, d = 3"),
         steps=steps, result=sp.Eq(sp.Symbol("y_1"), target[0]), values={"target": target[0]},
-        evaluate=_radicands_expanded,
-        facts=[Fact("every example of the n = 3 batch", sp.Matrix([_radicands_expanded(e) for e in y]),
-                    sp.Matrix([_radicands_expanded(e) for e in target])),
+        evaluate=radicands_expanded,
+        facts=[Fact("every example of the n = 3 batch", sp.Matrix([radicands_expanded(e) for e in y]),
+                    sp.Matrix([radicands_expanded(e) for e in target])),
                Fact("general n, d (matrix algebra): a - 1 mu_B = C w, the bias cancels", general["centred"],
                     general["projection"]),
                Fact("general n, d: sigma_B^2 = (Cw)^T(Cw)/n = w^T (C^T C/n) w = w^T X w", general["variance"],
@@ -128,13 +128,28 @@ def _bias_invariance() -> Derivation:
     X, w = symbolic_batch(3, 2)
     y = batchnorm_seed000(_preactivations(X, w))
     derivative = sp.simplify(sp.diff(y[0], b))
+    a = _preactivations(X, w)
+    mean, variance = batch_statistics(a)
+    a_1, mu_B, var_B = sp.Function("a_1"), sp.Function("mu_B"), sp.Function("sigma_B^2")
+    projection, quadratic = sp.Symbol(r"w^{\top}(x_1 - \bar{x})", real=True), \
+        sp.Symbol(r"w^{\top} X w", positive=True)
+    batch = {projection: (_centred(X)[0, :] * w)[0, 0], quadratic: mahalanobis_norm_squared(X, w)}
+
+    def in_the_batch(expr: sp.Basic) -> sp.Basic:
+        """Every name evaluated on the batch of n = 3 examples in d = 2, then differentiated."""
+        expr = sp.sympify(expr).replace(a_1, lambda _: a[0]).replace(mu_B, lambda _: mean)
+        return radicands_expanded(expr.replace(var_B, lambda _: variance).subs(batch).doit())
+
     return Derivation(
         id="bn.bias_invariance", title="Batch norm does not depend on the bias", source="seed 000, Assignment 2 a)",
         checks="SN", symbols=(b,), convention=SEED_000,
         assumptions=("the batch of \\texttt{bn.mahalanobis\\_form}",),
-        steps=[Step(y[0], ""), Step(y[0].subs(b, 0), "a_i - mu_B does not contain b; sigma_B^2 neither")],
+        steps=[Step(sp.Derivative((a_1(b) - mu_B(b)) / sp.sqrt(var_B(b)) * beta + gamma, b), ""),
+               Step(sp.Derivative(projection / sp.sqrt(quadratic) * beta + gamma, b),
+                    "a_1 - mu_B = w^T (x_1 - xbar) and sigma_B^2 = w^T X w (bn.mahalanobis_form): b cancels"),
+               Step(sp.Integer(0), "the derivative of an expression free of b")],
         result=sp.Eq(sp.Symbol(r"\partial y_i/\partial b"), derivative), values={"target": derivative},
-        evaluate=_radicands_expanded, chain_ends_in_target=False,
+        evaluate=in_the_batch,
         facts=[Fact(f"dy_{i + 1}/db = 0", sp.diff(yi, b), 0) for i, yi in enumerate(y)],
         answer="$b$ cancels in $a_i - \\mu_B$ and in $\\sigma_B$: a bias before batch norm is redundant.",
     )
@@ -152,11 +167,31 @@ def _scale_invariance() -> Derivation:
     y = sp.Symbol("y_i", real=True)
     derived = factor * (y - gamma) + gamma
     positive = sp.Symbol("c", positive=True)
+    centred_c = sp.Symbol(r"\left(a_{i}(cw) - \mu_{B}(cw)\right)", real=True)
+    var_c = sp.Symbol(r"\sigma_{B}^{2}(cw)", positive=True)
+    centred_1 = sp.Symbol(r"\left(a_{i} - \mu_{B}\right)", real=True)
+    var_1 = sp.Symbol(r"\sigma_{B}^{2}", positive=True)
+    scaled_batch = {centred_c: sp.expand(scaled_a[0] - scaled_mean), var_c: scaled_variance,
+                    centred_1: sp.expand(a[0] - mean), var_1: variance}
+
+    def on_the_batch(expr: sp.Basic) -> sp.Basic:
+        return sp.expand(sp.sympify(expr).subs(scaled_batch))
+
+    def by_definition_of_y(expr: sp.Basic) -> sp.Basic:
+        return sp.sympify(expr).subs(y, centred_1 / sp.sqrt(var_1) * beta + gamma)
+
+    steps = [
+        Step(centred_c / sp.sqrt(var_c) * beta + gamma, ""),
+        Step(c / sp.Abs(c) * (centred_1 / sp.sqrt(var_1) * beta) + gamma,
+             "on the batch: a_i - mu_B scales by c, sigma_B^2 by c^2, and sqrt(c^2) = |c|", rule=on_the_batch),
+        Step(c / sp.Abs(c) * (y - gamma) + gamma, "y_i = (a_i - mu_B)/sigma_B beta + gamma",
+             rule=by_definition_of_y),
+    ]
     return Derivation(
         id="bn.scale_invariance", title="Batch norm ignores the scale of w (and flips with its sign)",
         source="seed 000, Assignment 2 a)", checks="SN", symbols=(c, y), convention=SEED_000,
         assumptions=("the batch of \\texttt{bn.mahalanobis\\_form}; $w \\to c\\,w$ with $c \\neq 0$",),
-        steps=[], result=sp.Eq(sp.Symbol("y_i(cw)"), derived), values={"target": derived},
+        steps=steps, result=sp.Eq(sp.Symbol("y_i(cw)"), derived), values={"target": derived},
         facts=[Fact("the centred pre-activation scales by c", numerator_ratio, c),
                Fact("the batch variance scales by c^2", variance_ratio, c**2),
                Fact("c > 0: y(cw) = y(w)", derived.subs(c, positive), y),
@@ -173,7 +208,7 @@ def _output_stats() -> Derivation:
     y = batchnorm_seed000(a, scale=1, shift=0)
     y_eps = batchnorm_seed000(a, scale=1, shift=0, epsilon=eps)
     mean_y = sp.simplify(sum(y) / 3)
-    variance_y = sp.simplify(_radicands_expanded(sum(yi**2 for yi in y) / 3 - mean_y**2))
+    variance_y = sp.simplify(radicands_expanded(sum(yi**2 for yi in y) / 3 - mean_y**2))
     _, sigma2 = batch_statistics(a)
     variance_eps = sp.simplify(sum(yi**2 for yi in y_eps) / 3 - (sum(y_eps) / 3) ** 2)
     c = sp.Symbol("c", positive=True)
@@ -181,16 +216,30 @@ def _output_stats() -> Derivation:
     out = batchnorm_seed000(_preactivations(X, w))[0]
     grad, grad_scaled = sp.diff(out, w[0]), sp.diff(out, w[0]).subs({w[0]: c * w[0], w[1]: c * w[1]},
                                                                     simultaneous=True)
+    mu_B, sigma_B = sp.Symbol(r"\mu_B", real=True), sp.Symbol(r"\sigma_B", positive=True)
+    statistics = {mu_B: sum(a) / 3, sigma_B: sp.sqrt(sigma2)}
+    normalised = [(ai - mu_B) / sigma_B for ai in a]
+    steps = [
+        Step(sum(yi**2 for yi in normalised) / 3 - (sum(normalised) / 3) ** 2, ""),
+        Step(sum((ai - mu_B) ** 2 for ai in a) / (3 * sigma_B**2) - (sum(a) - 3 * mu_B) ** 2 / (9 * sigma_B**2),
+             "collect 1/sigma_B over the batch"),
+        Step(sp.Integer(1), "sigma_B^2 = (1/3) sum_i (a_i - mu_B)^2 and sum_i a_i = 3 mu_B"),
+    ]
+
+    def on_the_batch(expr: sp.Basic) -> sp.Basic:
+        return radicands_expanded(sp.sympify(expr).subs(statistics))
+
     return Derivation(
         id="bn.output_stats_at_init", title="Batch statistics of the BN output at initialisation",
         source="seed 000, Assignment 2 b)", checks="SN", symbols=(), convention=SEED_000,
         assumptions=("$\\beta = 1$, $\\gamma = 0$; a batch of three values $a_1, a_2, a_3$ (symbols)",),
-        steps=[], result=sp.Eq(sp.Symbol("(mean, variance)"), sp.Tuple(mean_y, variance_y)),
+        steps=steps, evaluate=on_the_batch,
+        result=sp.Eq(sp.Symbol("(mean, variance)"), sp.Tuple(mean_y, variance_y)),
         values={"target": variance_y, "mean": mean_y},
         facts=[Fact("with epsilon the batch variance is sigma^2/(sigma^2 + epsilon)", variance_eps,
                     sigma2 / (sigma2 + eps)),
                Fact("the gradient at c w is the gradient at w divided by c", sp.simplify(
-                   _radicands_expanded(grad_scaled * c - grad)), 0)],
+                   radicands_expanded(grad_scaled * c - grad)), 0)],
         answer=("Mean 0 and standard deviation 1 over the mini-batch ($\\sqrt{\\sigma_B^2/(\\sigma_B^2+\\varepsilon)}$ "
                 "with $\\varepsilon$). The weight initialisation no longer matters for the forward pass: each BN "
                 "output is invariant to the scale (and bias) of the weights before it, so He's scaling has no "
@@ -205,11 +254,25 @@ def _identity_init() -> Derivation:
     y = batchnorm_seed000(a, epsilon=eps)
     solution = sp.solve([y[0] - a[0], y[1] - a[1]], [beta, gamma], dict=True)[0]
     mean, variance = batch_statistics(a)
+    mu_B, root = sp.Symbol(r"\mu_B", real=True), sp.Symbol(r"\sqrt{\sigma_B^2 + \varepsilon}", positive=True)
+    statistics = {mu_B: mean, root: sp.sqrt(variance + eps)}
+    steps = [
+        Step(sp.Eq((a[0] - mu_B) / root * beta + gamma - ((a[1] - mu_B) / root * beta + gamma), a[0] - a[1]), ""),
+        Step(sp.Eq((a[0] - a[1]) / root * beta, a[0] - a[1]), "mu_B and gamma cancel"),
+        Step(sp.Eq(beta, root), "divide by (a_1 - a_2)/sqrt(sigma_B^2 + epsilon)"),
+    ]
+
+    def solved_for_beta(expr: sp.Basic) -> sp.Basic:
+        """beta from an equation between names, the names then evaluated on the batch."""
+        (value,) = sp.solve(expr, beta)
+        return value.subs(statistics)
+
     return Derivation(
         id="bn.identity_init", title="Initialising BN as the identity", source="seed 000, Assignment 2 c)",
         checks="SN", symbols=(), convention=SEED_000,
         assumptions=("a batch of three values $a_i$ of $a = Wx + b$ with statistics $\\mu_B$, $\\sigma_B^2$",),
-        steps=[], result=sp.Eq(sp.Symbol("(beta, gamma)"), sp.Tuple(solution[beta], solution[gamma])),
+        steps=steps, evaluate=solved_for_beta,
+        result=sp.Eq(sp.Symbol("(beta, gamma)"), sp.Tuple(solution[beta], solution[gamma])),
         values={"target": solution[beta], "shift": solution[gamma]},
         facts=[Fact("beta = sqrt(sigma_B^2 + epsilon)", solution[beta], sp.sqrt(variance + eps)),
                Fact("gamma = mu_B", solution[gamma], mean),
@@ -233,9 +296,27 @@ def _layernorm() -> Derivation:
 
     def layer_norm(W_, bias_):
         units = list(W_ * x + bias_)
-        return sp.Matrix([_radicands_expanded(e) for e in batchnorm_seed000(units, 1, 0)])
+        return sp.Matrix([radicands_expanded(e) for e in batchnorm_seed000(units, 1, 0)])
 
     base = layer_norm(W, bias)
+    xbar = sp.Matrix(2, 1, lambda j, _: sp.Symbol(rf"\bar{{x}}_{j + 1}", real=True))
+    first = sp.Matrix(2, 1, lambda j, _: sp.Symbol(f"x_1{j + 1}", real=True))
+    cov = sp.Matrix(2, 2, lambda p_, q: sp.Symbol(f"X_{min(p_, q) + 1}{max(p_, q) + 1}", real=True))
+    centred = _centred(whitened)
+    data = {"xbar": dict(zip(xbar, whitened.T * sp.ones(4, 1) / 4)),
+            "cov": dict(zip(cov, centred.T * centred / 4)), "first": dict(zip(first, whitened[0, :]))}
+
+    def given(name: str):
+        return lambda expr: sp.sympify(expr).subs(data[name])
+
+    steps = [
+        Step(((first - xbar).T * w)[0, 0] / sp.sqrt((w.T * cov * w)[0, 0]) * beta + gamma, ""),
+        Step((first.T * w)[0, 0] / sp.sqrt((w.T * cov * w)[0, 0]) * beta + gamma, "the batch is centred: xbar = 0",
+             rule=given("xbar")),
+        Step((first.T * w)[0, 0] / sp.sqrt((w.T * w)[0, 0]) * beta + gamma, "the batch is whitened: X = I",
+             rule=given("cov")),
+        Step(plain[0], "the first example is x_1 = (1, 1)", rule=given("first")),
+    ]
     point = {c: 2, **{W[i, j]: i + j + 1 for i in range(3) for j in range(2)}, x[0]: 1, x[1]: -1,
              **{bias[i]: 0 for i in range(3)}}
     one_row = W.copy()
@@ -245,10 +326,10 @@ def _layernorm() -> Derivation:
         source="seed 000, Assignment 2 a)", checks="SN", symbols=(c, t), convention=SEED_000,
         assumptions=("layer norm: statistics over the units of one example, no batch; weight norm: "
                      r"$y = \frac{w^\top x}{\|w\|}\beta + \gamma$ (the seed's 'plain $\|w\|$', no mean subtraction)",),
-        steps=[], result=sp.Eq(sp.Symbol("y_1"), plain[0]), values={"target": plain[0]},
+        steps=steps, result=sp.Eq(sp.Symbol("y_1"), plain[0]), values={"target": plain[0]},
         facts=[Fact("on a centred, whitened batch (xbar = 0, X = I) the Mahalanobis form is weight norm",
-                    sp.Matrix([_radicands_expanded(e) for e in mahalanobis_form(whitened, w)]),
-                    sp.Matrix([_radicands_expanded(e) for e in plain])),
+                    sp.Matrix([radicands_expanded(e) for e in mahalanobis_form(whitened, w)]),
+                    sp.Matrix([radicands_expanded(e) for e in plain])),
                Fact("layer norm is invariant to scaling the whole layer (W, b) by c > 0",
                     sp.simplify(layer_norm(c * W, c * bias) - base), sp.zeros(3, 1)),
                Fact("layer norm is invariant to adding t to every bias", sp.simplify(
@@ -279,10 +360,12 @@ def _reparametrization() -> Derivation:
         checks="SN", symbols=(gamma, beta), convention=SEED_002,
         assumptions=(r"$\sigma_B$ stands for $\sqrt{\sigma_B^2+\varepsilon}$; in eval mode $\mu_B, \sigma_B^2$ are the "
                      "running statistics",),
-        steps=[Step(bn, ""), Step((gamma * w / sigma).dot(x) + gamma * (b - mu) / sigma + beta,
-                                  "collect the terms in x")],
+        steps=[Step(sp.Subs(bn, tuple(x), (0,) * d), ""),
+               Step(sp.Subs((gamma * w / sigma).dot(x) + gamma * (b - mu) / sigma + beta, tuple(x), (0,) * d),
+                    "collect the terms in x: y = (gamma w / sigma_B)^T x + b'"),
+               Step(gamma * (b - mu) / sigma + beta, "b' is y at x = 0")],
         result=sp.Eq(sp.Symbol("(w', b')"), sp.Tuple(folded_weight.T, folded_bias)),
-        values={"target": folded_bias, "weight": folded_weight}, chain_ends_in_target=False,
+        values={"target": folded_bias, "weight": folded_weight}, evaluate=lambda e: sp.sympify(e).doit(),
         facts=[Fact("w' = gamma w / sigma_B", folded_weight, gamma * w / sigma),
                Fact("b' = gamma (b - mu_B)/sigma_B + beta", folded_bias, gamma * (b - mu) / sigma + beta)],
         answer="$w \\to \\gamma w/\\sigma_B$, $b \\to \\gamma(b - \\mu_B)/\\sigma_B + \\beta$.",
@@ -312,13 +395,30 @@ def _train_eval() -> Derivation:
     m, t = sp.Symbol("m", positive=True), sp.Symbol("t", integer=True, nonnegative=True)
     ema_var = running_average_mean(m, t, 1, unbiased)
     ema_mean = running_average_mean(m, t, 0, mu)
+    keep = sp.Symbol("q", positive=True)  # 1 - m, the weight the running average keeps
+    running = sp.Function(r"\mathbb{E}[r]")  # E[running_var] after a number of updates, as rsolve solved it
+    batch_variance = (sum_squares - total**2 / B) / (B - 1)
+    steps = [
+        Step(running(t), ""),
+        Step((1 - m) * running(t - 1) + m * Expectation(batch_variance),
+             "r_t = (1 - m) r_{t-1} + m s_t^2 with s_t^2 the unbiased batch variance; linearity"),
+        Step((1 - m) * running(t - 1) + m * s2, "E[unbiased batch variance] = s^2 (moment algebra)"),
+        Step((1 - m) ** t + (1 - (1 - m) ** t) * s2, "solve the recursion from r_0 = 1 (rsolve)"),
+    ]
+
+    def solved(expr: sp.Basic) -> sp.Basic:
+        """E[r] replaced by rsolve's solution, expectations by the moment algebra, then expanded in
+        q = 1 - m > 0 (PyTorch's momentum lies in (0, 1)), where q^(t-1) splits as q^t / q."""
+        value = model.evaluate(sp.sympify(expr).replace(running, lambda k: ema_var.subs(t, k)))
+        return sp.expand(sp.expand(value.subs(m, 1 - keep), power_exp=True)).subs(keep, 1 - m)
+
     return Derivation(
         id="bn.train_eval", title="Running statistics in training, used in eval", source="seeds 001 and 002",
         checks="N", symbols=(mu, s2, B, m, t), convention=SEED_002,
         assumptions=("batches of B i.i.d. values with mean $\\mu$ and variance $s^2$; PyTorch's update "
                      "$r \\leftarrow (1-m) r + m\\,\\hat s$ with momentum $m = 0.1$, \\texttt{running\\_var} from the unbiased "
                      "batch variance, starting at 0 (mean) and 1 (variance)",),
-        steps=[], result=sp.Eq(sp.Symbol(r"\mathbb{E}[running\_var_t]"), ema_var),
+        steps=steps, evaluate=solved, result=sp.Eq(sp.Symbol(r"\mathbb{E}[running\_var_t]"), ema_var),
         values={"target": ema_var, "running_mean": ema_mean, "unbiased": unbiased, "biased": biased,
                 "population_mean": model.expect(total) / B},
         facts=[Fact("E[biased batch variance] = (B - 1)/B s^2", biased, (B - 1) * s2 / B),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .core import Derivation, Fact, Step, claim
-from .init_variance import variance_recursion
+from .init_variance import preact_variance, variance_recursion
 
 __all__ = ["tiny_network", "overflow_depth", "underflow_depth", "IEEE_LIMITS"]
 
@@ -92,17 +92,50 @@ def _constant_init() -> Derivation:
             params["b1"][0]: params["b1"][1], params["b1"][1]: params["b1"][0],
             **{params["W2"][k, 0]: params["W2"][k, 1] for k in range(2)},
             **{params["W2"][k, 1]: params["W2"][k, 0] for k in range(2)}}
+    w11, w21 = params["W1"][0, 0], params["W1"][1, 0]
+    point, anywhere = sp.Symbol(r"\theta_c"), sp.Symbol(r"\theta")
+    grad_11, grad_21 = sp.Function(r"\partial l/\partial W^1_{11}"), sp.Function(r"\partial l/\partial W^1_{21}")
+    grad_11_swapped = sp.Function(r"\partial (l \circ P)/\partial W^1_{11}")
+    swap_of = sp.Function("P")
+    derivatives = {  # each name above as SymPy differentiates it, at a generic parameter point theta
+        grad_11: sp.diff(objective, w11), grad_21: sp.diff(objective, w21),
+        grad_11_swapped: sp.diff(objective.subs(swap, simultaneous=True), w11),
+    }
+    points = {  # what each parameter is at a point; at P(theta) parameter s is theta's P(s)
+        point: constant, swap_of(point): {s_: constant[swap.get(s_, s_)] for s_ in constant},
+        anywhere: {}, swap_of(anywhere): swap,
+    }
+
+    def at_points(expr: sp.Basic) -> sp.Basic:
+        """Every gradient name evaluated at its point: theta_c, P(theta_c), theta or P(theta)."""
+        return sp.sympify(expr).replace(lambda e: e.func in derivatives,
+                                        lambda call: derivatives[call.func].subs(points[call.args[0]],
+                                                                                 simultaneous=True))
+
+    def everywhere(expr: sp.Basic) -> sp.Basic:
+        """The link checked at a generic point theta: it holds for every parameter value."""
+        return at_points(sp.sympify(expr).subs(point, anywhere))
+
+    steps = [
+        Step(grad_11(point) - grad_21(point), ""),
+        Step(grad_11_swapped(point) - grad_21(point),
+             "l o P = l: swapping hidden units 1 and 2 of layer 1 (rows of W1, b1; columns of W2) leaves the "
+             "network unchanged (at every point)", rule=everywhere),
+        Step(grad_21(swap_of(point)) - grad_21(point),
+             "chain rule through the swap P, which sends W1_11 to W1_21: d(l o P)/dW1_11 = (dl/dW1_21) o P",
+             rule=everywhere),
+        Step(sp.Integer(0), "P fixes the constant point: P(theta_c) = theta_c"),
+    ]
     return Derivation(
         id="init.constant_init_symmetry", title="Constant initialisation keeps units identical",
         source="seed 001; seed 002", checks="SN", symbols=(c,),
-        assumptions=("every weight and bias equal to $c \\neq 0$; generic activation $f$ and loss $l$",),
-        steps=[Step(objective.subs(swap, simultaneous=True), ""),
-               Step(objective, "swapping hidden units 1 and 2 of layer 1 (rows of W1, b1; columns of W2) "
-                               "leaves the network unchanged")],
+        assumptions=("every weight and bias equal to $c \\neq 0$; generic activation $f$ and loss $l$",
+                     "$P$ swaps hidden units 1 and 2 of layer 1; $\\theta_c$ is the constant point"),
+        steps=steps,
         result=sp.Eq(sp.Symbol(r"\partial l/\partial W^1_{1\cdot} - \partial l/\partial W^1_{2\cdot}"),
                      sp.simplify(g1[0, 0] - g1[1, 0]) + sp.simplify(g1[0, 1] - g1[1, 1])),
         values={"target": sp.Integer(0)},
-        evaluate=lambda e: e.doit(), chain_ends_in_target=False,
+        evaluate=at_points,
         facts=[Fact("rows of dl/dW1 are equal at the constant point", g1.row(0), g1.row(1)),
                Fact("columns of dl/dW2 are equal at the constant point", g2.col(0), g2.col(1)),
                Fact("entries of dl/dW3 are equal at the constant point", g3[0, 0], g3[0, 1])],
@@ -161,16 +194,19 @@ def _vanishing_chain() -> Derivation:
     k = sp.Symbol("k", integer=True, nonnegative=True)
     y = sp.Function("y")
     general = sp.rsolve(y(k + 1) - c * y(k), y(k), {y(0): 1}).subs(k, L)
+    ratio = sp.Function("r")  # r(L) = y_L / x, the output of L layers per unit of input, solved by rsolve
     depths = {f"overflow_{dt}": overflow_depth(sp.Rational(6, 5), dt) for dt in IEEE_LIMITS}
     depths |= {f"underflow_{dt}": underflow_depth(sp.Rational(1, 2), dt) for dt in IEEE_LIMITS}
     return Derivation(
         id="init.vanishing_chain", title="Exploding and vanishing signals through W = cI",
         source="seed 001", checks="SN", symbols=(c, L),
         assumptions=(r"$\hat y = W^L \cdots W^1 x$, linear activation, $W^k = cI$",
+                     r"$r(L) = y_L/x$, the output of $L$ layers per unit of input",
                      r"loss with upstream gradient $g = \partial l/\partial \hat y$; unit input $x = 1$ for the "
                      "overflow depths (IEEE 754 limits)"),
-        steps=[Step(output.subs(scaled), ""), Step(c**depth * x, "product of scaled identities")],
-        chain_ends_in_target=False,
+        steps=[Step(ratio(L), ""), Step(c * ratio(L - 1), "y_L = W^L y_{L-1} = c y_{L-1}"),
+               Step(c**L * ratio(0), "unroll the recursion L times (rsolve)"), Step(c**L, "r(0) = y_0/x = 1")],
+        evaluate=lambda e: sp.sympify(e).replace(ratio, lambda depth_: general.subs(L, depth_)),
         result=sp.Eq(sp.Symbol(r"\hat{y}"), general * sp.Symbol("x")),
         values={"target": general, "gradient_first_layer": general / c,
                 **{key: sp.Integer(v) for key, v in depths.items()}},
@@ -190,14 +226,21 @@ def _vanishing_chain() -> Derivation:
 def _node_statistics() -> Derivation:
     n, v, chi0 = sp.Symbol("n", positive=True, integer=True), sp.Symbol("v", positive=True), sp.Symbol("chi_0", positive=True)
     k = sp.Symbol("k", integer=True, positive=True)
-    alpha_k = n * v * chi0 * variance_recursion(n, v, depth=k - 1)
+    first = preact_variance(n, v, chi0)
+    alpha_k = first * variance_recursion(n, v, depth=k - 1)
+    alpha = sp.Function("alpha")  # alpha(j) stands for alpha_k at depth k = j, as rsolve solved it
     he = alpha_k.subs(v, 2 / n)
     return Derivation(
         id="init.node_statistics", title="Node statistics of a deep ReLU network", source="seed 002, slides 3 and 5",
         checks="MN", symbols=(n, v, chi0, k),
         assumptions=("equal widths $n$, weights i.i.d. $\\mathcal{N}(0, v)$, inputs with "
                      "$\\mathbb{E}[x_j^2] = \\chi_0$, biases zero",),
-        steps=[], result=sp.Eq(sp.Symbol("alpha_k"), alpha_k),
+        steps=[Step(alpha(k), ""),
+               Step(n * v * alpha(k - 1) / 2, "init.variance_recursion: alpha_k = (n v / 2) alpha_{k-1}"),
+               Step((n * v / 2) ** (k - 1) * alpha(1), "unroll the recursion down to layer 1 (rsolve)"),
+               Step((n * v / 2) ** (k - 1) * n * v * chi0, "init.preact_var: alpha_1 = n v chi_0")],
+        evaluate=lambda e: sp.sympify(e).replace(alpha, lambda depth: alpha_k.subs(k, depth)),
+        result=sp.Eq(sp.Symbol("alpha_k"), alpha_k),
         facts=[Fact("He init (v = 2/n): alpha_k = 2 chi_0 for every k", he, 2 * chi0)],
         answer=("$\\alpha_k = n v \\chi_0 (n v / 2)^{k-1}$: with $v = 10^{-4}$ and $n = 256$ it shrinks by "
                 "$0.0128$ per layer, with $v = 1$ it grows by $128$, with He's $v = 2/n$ it stays at "

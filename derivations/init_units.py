@@ -11,7 +11,7 @@ from sympy.stats import Chi, Normal
 from sympy.stats import E as stats_expectation
 
 from .core import Derivation, Fact, Step, claim, positive_parameter
-from .densities import expectation_of
+from .densities import a, expectation_of, normal_form, p, relu, u
 from .moments import Expectation, MomentModel, Variance, iid
 
 __all__ = ["linear_unit_variance", "shifted_relu_variance"]
@@ -119,6 +119,9 @@ def _shifted_relu() -> Derivation:
                 "variance_of_large_width_answer_at_finite_d": sp.simplify(variance_at_large.subs(sigma, large))},
         evaluate=lambda e: sp.solve(e, sigma)[0],
         facts=[
+            Fact("for any density p of s, E[s^2] - E[relu(s)^2] = int_0^oo u^2 p(-u) du >= 0, so "
+                 "V[relu(s)] <= E[s^2] = d sigma and sigma must exceed 1/d whatever the distribution",
+                 normal_form(Expectation(a**2) - Expectation(relu(a) ** 2)), u**2 * p(-u)),
             Fact("it is larger than part a)'s 1/d by the factor 2 pi / (pi - 1)", factor, 2 * sp.pi / (sp.pi - 1)),
             Fact("with d = 2m, d sigma_d = 2 pi / (pi - r(m)), r(m) = Gamma(m+1/2)^2 / (Gamma(m) Gamma(m+1))",
                  sp.gammasimp(finite.subs(d, 2 * m) * 2 * m), 2 * sp.pi / (sp.pi - ratio)),
@@ -126,11 +129,17 @@ def _shifted_relu() -> Derivation:
             Fact("at d = 4 with Gaussian x the exact value differs from the large-width one", four,
                  large.subs(d, 4), holds=False),
         ],
-        answer=("Increase: $\\sigma = 2\\pi/((\\pi-1)d_x) \\approx 2.93/d_x$ instead of $1/d_x$, because the "
-                "ReLU halves the second moment and the shift $b' = \\mathbb{E}[\\mathrm{relu}(s)] = "
-                "1/\\sqrt{\\pi - 1}$ removes the squared mean $d\\sigma/(2\\pi)$. This needs $s$ Gaussian "
-                "(large width, or $\\|x\\|^2 = d$ exactly). With Gaussian $x$ at finite $d$ the exact value is "
-                "$\\sigma_d = 1/(d/2 - \\mathbb{E}[\\|x\\|]^2/(2\\pi))$, $\\|x\\| \\sim \\chi_d$: at $d = 4$, "
+        answer=("Increase. Seed 003 P1 b) asks only whether the weight variance must increase or decrease, and "
+                "it must increase for any distribution of $x$ and $W$ with the stated moments: "
+                "$\\mathbb{V}[\\mathrm{relu}(s)] \\le \\mathbb{E}[\\mathrm{relu}(s)^2] = \\mathbb{E}[s^2] - "
+                "\\mathbb{E}[\\mathrm{relu}(-s)^2] < \\mathbb{E}[s^2] = d\\sigma$ (strict: $s$ has mean zero, so it is "
+                "negative with positive probability), and $\\mathbb{V}[u'] = 1$ needs $\\sigma > 1/d_x$. "
+                "The value $\\sigma = 2\\pi/((\\pi-1)d_x) \\approx 2.93/d_x$ is our own "
+                "large-width answer, not the seed's: it takes $s$ Gaussian (large width, or $\\|x\\|^2 = d$ "
+                "exactly); the ReLU halves the second moment and the shift $b' = \\mathbb{E}[\\mathrm{relu}(s)] = "
+                "1/\\sqrt{\\pi - 1}$ removes the squared mean $d\\sigma/(2\\pi)$. With Gaussian $x$ at finite $d$ the "
+                "exact value is $\\sigma_d = 1/(d/2 - \\mathbb{E}[\\|x\\|]^2/(2\\pi))$, $\\|x\\| \\sim \\chi_d$: at "
+                "$d = 4$, "
                 f"${sp.latex(sp.nsimplify(four))} \\approx {float(four):.4f}$ against "
                 f"${float(large.subs(d, 4)):.4f}$."),
     )

@@ -113,8 +113,10 @@ def _preact_symmetric() -> Derivation:
     skewed_w = MomentModel(iid(w_, moments={1: 0, 2: v, 3: s3, 5: s5}), iid(x_, moments={1: mu, 2: chi}))
     flipped = sp.Sum(-w_[i] * x_[i], (i, 1, n))
     steps = [
-        Step(flipped, ""),
-        Step(-preactivation, "linearity of the sum: a(-w, x) = -a(w, x)"),
+        Step(Expectation(preactivation**3), ""),
+        Step(Expectation(flipped**3), "w and -w have the same distribution, and both are independent of x"),
+        Step(-Expectation(preactivation**3), "a(-w, x) = -a(w, x), so a(-w, x)^3 = -a(w, x)^3"),
+        Step(sp.Integer(0), "E[a^3] = -E[a^3] forces E[a^3] = 0"),
     ]
     third = symmetric_w.expect(preactivation**3)
     return Derivation(
@@ -122,7 +124,7 @@ def _preact_symmetric() -> Derivation:
         source=SOURCE_000 + " b)", checks="SM", symbols=(n, v, chi, mu),
         assumptions=(r"$w \overset{d}{=} -w$, $w$ independent of $x$",),
         steps=steps, result=sp.Eq(Expectation(sp.Symbol("a") ** 3), third),
-        values={"target": third}, chain_ends_in_target=False,
+        values={"target": third}, evaluate=symmetric_w.evaluate,
         facts=[
             Fact("every odd moment vanishes: E[a^5] = 0", symmetric_w.expect(preactivation**5), 0),
             Fact("with skewed w (E[w^3] = s3) the third moment n s3 E[x^3] is not zero",
@@ -158,6 +160,22 @@ def _symmetric_families():
     }
 
 
+def _normal_form_or_number(expr: sp.Basic) -> sp.Basic:
+    """A plain number stays itself (the coefficient a chain ends in); an expectation goes to its normal form."""
+    expr = sp.sympify(expr)
+    return normal_form(expr) if _has_expectation(expr) else expr
+
+
+def _coefficient_of_variance(expr: sp.Basic) -> sp.Basic:
+    """c with expr = c V[a] for a symmetric a (a plain number is its own coefficient)."""
+    expr = sp.sympify(expr)
+    return ratio_to_variance(expr) if _has_expectation(expr) else expr
+
+
+def _has_expectation(expr: sp.Basic) -> bool:
+    return expr.has(Expectation, Variance, sp.Integral)
+
+
 @claim("init.relu_second_moment")
 def _relu_second_moment() -> Derivation:
     half = sp.Rational(1, 2)
@@ -173,6 +191,8 @@ def _relu_second_moment() -> Derivation:
         Step(half * Variance(a), "definition of the variance", rule=symmetric_normal_form),
     ]
     coefficient = ratio_to_variance(Expectation(relu(a) ** 2))
+    steps.append(Step(coefficient, "the coefficient c of E[relu(a)^2] = c V[a], read off the normal forms",
+                      rule=_coefficient_of_variance))
     facts = [Fact(f"{name}: E[relu(a)^2] = V[a]/2", relu_second_moment(X), coefficient * _moment(X, 2))
              for name, X in _symmetric_families().items()]
     skewed = Exponential("e", 1) - 1
@@ -187,7 +207,7 @@ def _relu_second_moment() -> Derivation:
         assumptions=(r"$a$ has a density $p$ with $p(-t) = p(t)$ (so $\mathbb{E}[a] = 0$)",),
         steps=steps, result=sp.Eq(Expectation(relu(a) ** 2), coefficient * Variance(a)),
         values={"target": coefficient, "exponential": relu_second_moment(skewed)},
-        expected=half, facts=facts, evaluate=normal_form, chain_ends_in_target=False,
+        expected=half, facts=facts, evaluate=_normal_form_or_number,
         answer=("$\\mathbb{E}[\\mathrm{relu}(a)^2] = \\tfrac12\\mathbb{V}[a]$ for every symmetric $a$; for a "
                 "non-symmetric $a$ it fails (centred Exponential(1): $2/e \\ne 1/2$)."),
     )

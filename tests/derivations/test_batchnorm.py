@@ -39,3 +39,12 @@ def test_running_average_tends_to_the_population_value():
 def test_bn_claims_are_registered_in_the_catalogue_order():
     ids = [i for i in derivations.catalog() if i.startswith("bn.")]
     assert ids[0] == "bn.mahalanobis_form" and ids[-1] == "bn.computation_graph" and len(ids) == 11
+
+
+def test_the_input_gradient_is_derived_for_a_symbolic_batch_size_with_deltas():
+    derivation = derivations.get("bn.input_gradient")
+    m = derivation.symbol("m")
+    chain_rule = derivation.steps[1].expr
+    assert chain_rule.has(sp.KroneckerDelta) and any(s.limits[0][2] == m for s in chain_rule.atoms(sp.Sum))
+    assert not derivation.target.has(sp.Sum, sp.KroneckerDelta, sp.Indexed)
+    assert derivations.equal(derivation.target, input_gradient_closed_form())
