@@ -17,6 +17,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .core import Derivation, Fact, Step, claim, equal
+from .equality import compare
 from .indexed_sums import evaluate_sums
 from .batchnorm_forward import SEED_002, radicands_expanded
 
@@ -188,7 +189,7 @@ def _input_gradient() -> Derivation:
         steps=steps, result=sp.Eq(sp.Symbol(r"\partial f/\partial x_k"), derived),
         values={"target": derived, "batch_of_4": concrete[4]}, expected=input_gradient_closed_form(),
         evaluate=model["in_summary"], facts=facts,
-        equivalent=lambda candidate: equal(in_independent_summary(candidate), derived),
+        equivalent=lambda candidate: compare(in_independent_summary(candidate), derived),
         answer=("$\\frac{\\partial f}{\\partial x_i} = \\frac{\\gamma}{m\\sqrt{\\sigma_B^2+\\varepsilon}}\\Big(m g_i - "
                 "\\sum_j g_j - \\hat x_i\\sum_j g_j\\hat x_j\\Big)$. Seed 004's final formula, "
                 "$\\frac{\\partial f}{\\partial \\hat x_i}\\frac{1}{\\sqrt{\\sigma^2+\\epsilon}} + "
