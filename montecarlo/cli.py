@@ -1,4 +1,4 @@
-"""The ``dlproofs`` command: list, show, verify and check claims.
+"""The ``dlproofs`` command: list, show, verify and check claims; list the errata of the seeds.
 
 Exit codes (one line on stderr for every error, no traceback):
 0 success; 1 a claim failed or a candidate was rejected; 2 bad input (or a missing optional
@@ -72,8 +72,10 @@ def _parser() -> argparse.ArgumentParser:
                      epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"dlproofs {version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    listing = sub.add_parser("list", help="every claim id with its title and checks")
-    listing.add_argument("--json", action="store_true")
+    listing = sub.add_parser("list", help="every claim id of CLAIMS.md with its checks and title")
+    listing.add_argument("--json", action="store_true", help="records: source, question, answer, checks, derived")
+    errata = sub.add_parser("errata", help="the slips found in the seeds: where, what is written, what is right")
+    errata.add_argument("--json", action="store_true")
     show = sub.add_parser("show", help="a claim's derivation, symbols and checks")
     show.add_argument("id")
     show.add_argument("--latex", action="store_true", help="print the derivation as LaTeX")
@@ -105,12 +107,22 @@ def _matching(patterns: list[str]) -> list[str]:
 
 
 def _list(args) -> int:
-    rows = [derivations.get(i).summary() for i in derivations.catalog()]
+    """Every claim of CLAIMS.md from the records alone: nothing is built or simplified."""
+    derived = set(derivations.catalog())
+    rows = [{**record.as_dict(), "derived": record.id in derived} for record in derivations.claim_infos()]
     if args.json:
-        print(json.dumps(rows, indent=1))
+        print(json.dumps(rows, indent=1, ensure_ascii=False))
         return 0
     for row in rows:
-        print(f"{row['id']:<36} {''.join(row['checks']):<5} {row['title']}")
+        checks = "".join(row["checks"]) if row["derived"] else "-"
+        print(f"{row['id']:<36} {checks:<5} {latex_to_text(row['title'])}")
+    print(f"{len(derived)} of {len(rows)} claims derived; '-' marks a claim not built yet "
+          "(`dlproofs show ID` gives a derived claim's symbols and chain)")
+    return 0
+
+
+def _errata(args) -> int:
+    print(derivations.errata_text(as_json=args.json), end="")
     return 0
 
 
@@ -298,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = _parser().parse_args(_leading_minus(argv))
-        commands = {"list": _list, "show": _show, "verify": _verify, "check": _check, "figures": _figures}
+        commands = {"list": _list, "errata": _errata, "show": _show, "verify": _verify, "check": _check, "figures": _figures}
         code = commands[args.command](args)
         sys.stdout.flush()
         return code

@@ -145,11 +145,15 @@ def _group(body: str) -> str:
 
 
 def plain_symbols(expr: sp.Basic) -> sp.Basic:
-    """``expr`` with every symbol whose name is LaTeX (``\\hat{y}``) renamed to its Unicode text."""
+    """``expr`` with every symbol and undefined function whose name is LaTeX (``\\hat{y}``,
+    ``\\mathbb{E}[r]``) renamed to its Unicode text."""
     if not isinstance(expr, (sp.Basic, sp.MatrixBase)):
         return expr
+    latex_named = lambda name: "\\" in name or "{" in name  # noqa: E731
     renames = {s: sp.Symbol(latex_to_text(s.name), **s.assumptions0)
-               for s in expr.atoms(sp.Symbol) if "\\" in s.name or "{" in s.name}
+               for s in expr.atoms(sp.Symbol) if latex_named(s.name)}
+    renames.update({f: sp.Function(latex_to_text(f.func.__name__))(*f.args)
+                    for f in expr.atoms(sp.core.function.AppliedUndef) if latex_named(f.func.__name__)})
     return expr.xreplace(renames) if renames else expr
 
 

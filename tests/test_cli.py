@@ -24,8 +24,29 @@ def test_list_json_contract(capsys):
     rows = json.loads(out)
     assert code == 0
     row = next(r for r in rows if r["id"] == "init.preact_var")
-    assert row["symbols"] == ["n", "v", "chi", "mu"] and row["checks"] == ["S", "M"]
-    assert set(row) >= {"id", "title", "source", "symbols", "checks"}
+    assert row["checks"] == ["S", "M"] and row["derived"] is True
+    assert set(row) >= {"id", "title", "source", "sources", "question", "answer", "checks", "derived"}
+    assert len(rows) == len(derivations.claim_ids()) == 52
+    assert sum(r["derived"] for r in rows) == len(derivations.catalog())
+
+
+def test_list_builds_no_derivation(capsys, monkeypatch):
+    from derivations import core
+    monkeypatch.setattr(core, "_BUILT", {})
+    built = []
+    monkeypatch.setattr(core, "_BUILDERS", {k: (lambda k=k: built.append(k)) for k in core._BUILDERS})
+    code, out, _ = run(capsys, "list")
+    assert code == 0 and built == [] and "init.preact_var" in out and "optim.momentum_equivalence" in out
+
+
+def test_errata_lists_each_entry_with_its_seed_location(capsys):
+    code, out, _ = run(capsys, "errata")
+    assert code == 0 and out.startswith(derivations.errata_text().splitlines()[0])
+    assert out.count("\n  written: ") == len(derivations.errata())
+    code, out, _ = run(capsys, "errata", "--json")
+    data = json.loads(out)
+    assert code == 0 and len(data["errata"]) == len(derivations.errata())
+    assert all({"seed", "where", "written", "right", "kind"} <= set(e) for e in data["errata"])
 
 
 def test_verify_json_contract_and_pattern(capsys):
