@@ -8,7 +8,7 @@ from .activations import ELU, LeakyReLU, ReLU, Sigmoid, Tanh
 from .container import Sequential
 from .linear import Linear
 from .losses import MSELoss, SoftmaxCrossEntropy, log_softmax
-from .module import Module, check_array, default_generator, manual_seed
+from .module import Module, check_array, default_generator, is_grad_enabled, manual_seed, no_grad
 from .normalization import EVAL_GRAPH, NORMALISATION_GRAPH, BatchNorm1d, BatchNorm2d, LayerNorm, fold_batchnorm
 from .probe import LayerStatistics, layer_statistics, linear_output_second_moments, mlp, reinitialise
 
@@ -16,5 +16,6 @@ __all__ = [
     "data", "init", "optim", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "fold_batchnorm",
     "NORMALISATION_GRAPH", "EVAL_GRAPH", "ELU", "LeakyReLU", "ReLU", "Sigmoid", "Tanh", "Sequential", "Linear",
     "MSELoss", "SoftmaxCrossEntropy", "log_softmax", "Module", "check_array", "default_generator",
-    "manual_seed", "LayerStatistics", "layer_statistics", "linear_output_second_moments", "mlp", "reinitialise",
+    "manual_seed", "no_grad", "is_grad_enabled", "LayerStatistics", "layer_statistics",
+    "linear_output_second_moments", "mlp", "reinitialise",
 ]

@@ -72,15 +72,12 @@ class _Normalisation(Module):
         weight = self.params["weight"].reshape(param_shape) if self.affine else np.ones(param_shape, dtype)
         bias = self.params["bias"].reshape(param_shape) if self.affine else np.zeros(param_shape, dtype)
         values = graph.forward({"x": x, "weight": weight, "bias": bias, **feeds}, axes=axes, eps=self.eps)
-        self._cache = _NormCache(values, graph, axes, param_shape)
+        self._values = values
+        self._save(_NormCache(values, graph, axes, param_shape), values["y"])
         return values["y"]
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        cache = self._saved()
-        x = cache.values["x"]
-        grad_output = check_array(grad_output, "grad_output", min_ndim=0)
-        if grad_output.shape != x.shape:
-            raise ValueError(f"grad_output has shape {grad_output.shape}, expected {x.shape}")
+        cache, grad_output = self._restore(grad_output)
         grads = cache.graph.backward(cache.values, grad_output, axes=cache.axes)
         if self.affine:
             self.grads["weight"] += grads["weight"].reshape(self.params["weight"].shape)
@@ -137,7 +134,7 @@ class _BatchNorm(_Normalisation):
         return y
 
     def _update_running_stats(self, count: int) -> None:
-        values = self._cache.values
+        values = self._values
         self.buffers["num_batches_tracked"] += 1
         factor = (1.0 / float(self.buffers["num_batches_tracked"]) if self.momentum is None
                   else float(self.momentum))
