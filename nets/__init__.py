@@ -10,6 +10,7 @@ from .linear import Linear
 from .losses import MSELoss, SoftmaxCrossEntropy, log_softmax
 from .module import Module, check_array, default_generator, is_grad_enabled, manual_seed, no_grad
 from .normalization import EVAL_GRAPH, NORMALISATION_GRAPH, BatchNorm1d, BatchNorm2d, LayerNorm, fold_batchnorm
+from .recurrent import Cell, RNNCell, Unrolled
 from .probe import LayerStatistics, layer_statistics, linear_output_second_moments, mlp, reinitialise
 
 __all__ = [
@@ -17,5 +18,5 @@ __all__ = [
     "NORMALISATION_GRAPH", "EVAL_GRAPH", "ELU", "LeakyReLU", "ReLU", "Sigmoid", "Tanh", "Sequential", "Linear",
     "MSELoss", "SoftmaxCrossEntropy", "log_softmax", "Module", "check_array", "default_generator",
     "manual_seed", "no_grad", "is_grad_enabled", "LayerStatistics", "layer_statistics",
-    "linear_output_second_moments", "mlp", "reinitialise",
+    "linear_output_second_moments", "mlp", "reinitialise", "Cell", "RNNCell", "Unrolled",
 ]
