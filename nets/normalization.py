@@ -98,13 +98,12 @@ class _BatchNorm(_Normalisation):
             raise ValueError(f"momentum must lie in [0, 1] or be None, not {momentum!r}")
         self.num_features, self.eps, self.momentum = int(num_features), _check_eps(eps), momentum
         self.affine, self.track_running_stats = bool(affine), bool(track_running_stats)
-        if self.affine:
-            self.register_parameter("weight", np.ones(self.num_features, dtype=dtype))
-            self.register_parameter("bias", np.zeros(self.num_features, dtype=dtype))
-        if self.track_running_stats:
-            self.buffers["running_mean"] = np.zeros(self.num_features, dtype=dtype)
-            self.buffers["running_var"] = np.ones(self.num_features, dtype=dtype)
-            self.buffers["num_batches_tracked"] = np.zeros((), dtype=np.int64)
+        affine, tracked = self.affine, self.track_running_stats
+        self.register_parameter("weight", np.ones(self.num_features, dtype=dtype) if affine else None)
+        self.register_parameter("bias", np.zeros(self.num_features, dtype=dtype) if affine else None)
+        self.register_buffer("running_mean", np.zeros(self.num_features, dtype=dtype) if tracked else None)
+        self.register_buffer("running_var", np.ones(self.num_features, dtype=dtype) if tracked else None)
+        self.register_buffer("num_batches_tracked", np.zeros((), dtype=np.int64) if tracked else None)
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
@@ -173,9 +172,8 @@ class LayerNorm(_Normalisation):
             raise ValueError(f"normalized_shape must be positive integers, not {normalized_shape!r}")
         self.normalized_shape, self.eps, self.affine = tuple(int(s) for s in shape), _check_eps(eps), bool(
             elementwise_affine)
-        if self.affine:
-            self.register_parameter("weight", np.ones(self.normalized_shape, dtype=dtype))
-            self.register_parameter("bias", np.zeros(self.normalized_shape, dtype=dtype))
+        self.register_parameter("weight", np.ones(self.normalized_shape, dtype=dtype) if self.affine else None)
+        self.register_parameter("bias", np.zeros(self.normalized_shape, dtype=dtype) if self.affine else None)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = check_array(x, "input", min_ndim=len(self.normalized_shape))
