@@ -113,6 +113,7 @@ class _BatchNorm(_Normalisation):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = check_array(x, "input", min_ndim=0)
+        self.check_dtype(x)
         if x.ndim not in self._ranks:
             ranks = " or ".join(f"{r}D" for r in self._ranks)
             raise ValueError(f"input must be {ranks} (got {x.ndim}D input of shape {x.shape})")
@@ -177,6 +178,7 @@ class LayerNorm(_Normalisation):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = check_array(x, "input", min_ndim=len(self.normalized_shape))
+        self.check_dtype(x)
         k = len(self.normalized_shape)
         if x.shape[-k:] != self.normalized_shape:
             raise ValueError(f"input of shape {x.shape} does not end with normalized_shape {self.normalized_shape}")
