@@ -9,12 +9,13 @@ from .container import Sequential
 from .linear import Linear
 from .losses import MSELoss, SoftmaxCrossEntropy, log_softmax
 from .module import Module, check_array, default_generator, is_grad_enabled, manual_seed, no_grad
-from .normalization import EVAL_GRAPH, NORMALISATION_GRAPH, BatchNorm1d, BatchNorm2d, LayerNorm, fold_batchnorm
+from .normalization import (EVAL_GRAPH, NORMALISATION_GRAPH, BatchNorm1d, BatchNorm2d, LayerNorm, StagedPass,
+                            fold_batchnorm)
 from .recurrent import Cell, RNNCell, Unrolled
 from .probe import LayerStatistics, layer_statistics, linear_output_second_moments, mlp, reinitialise
 
 __all__ = [
-    "data", "init", "optim", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "fold_batchnorm",
+    "data", "init", "optim", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "StagedPass", "fold_batchnorm",
     "NORMALISATION_GRAPH", "EVAL_GRAPH", "ELU", "LeakyReLU", "ReLU", "Sigmoid", "Tanh", "Sequential", "Linear",
     "MSELoss", "SoftmaxCrossEntropy", "log_softmax", "Module", "check_array", "default_generator",
     "manual_seed", "no_grad", "is_grad_enabled", "LayerStatistics", "layer_statistics",

@@ -1,0 +1,144 @@
+"""Batch and layer normalisation in fused closed form: vectorised NumPy, dtype-preserving.
+
+The staged graph (``graph.py``) back-propagates node by node; these kernels apply the
+closed forms it amounts to, with the reductions done by ``einsum`` and the element-wise
+work in place where the operand is the kernel's own temporary. With c = x − μ over the m
+reduced entries, σ² = Σc²/m (biased), s = 1/√(σ² + ε), x̂ = c·s and y = γx̂ + β:
+
+    ∂l/∂β = Σ dy,   ∂l/∂γ = Σ dy·x̂ = s·Σ dy·c,
+    ∂l/∂x = (γs/m)·(m·dy − Σ dy − x̂·Σ dy·x̂) = γs·dy − (γs³/m)·(Σ dy·c)·c − (γs/m)·Σ dy     (training),
+    ∂l/∂x = γs·dy, with μ, σ² the running statistics                                        (eval).
+
+Batch norm works on the view (N, C, L) of its input (L = 1 for (N, C), H·W for images) and
+reduces over N and L per channel; layer norm works on the view (M, K) and reduces each row.
+Every sum is accumulated in the input's dtype. A backward consumes its cache (it rewrites
+the cached centred input in place), as each cache is popped exactly once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["BatchNormCache", "LayerNormCache", "batch_norm_train", "batch_norm_eval", "batch_norm_backward",
+           "layer_norm_forward", "layer_norm_backward"]
+
+
+@dataclass
+class BatchNormCache:
+    """What batch norm's backward needs: the centred input, s = 1/√(σ² + ε) and γs per channel."""
+
+    centred: np.ndarray
+    inv_std: np.ndarray
+    scale: np.ndarray
+    count: int
+    batch_statistics: bool
+    subscripts: str
+
+
+def _view(x: np.ndarray) -> tuple[np.ndarray, str, tuple[int, ...]]:
+    """x as (N, C) or (N, C, L), its einsum letters, and the shape a per-channel vector takes."""
+    if x.ndim == 2:
+        return x, "nc", (x.shape[1],)
+    view = x.reshape(x.shape[0], x.shape[1], -1)
+    if view.shape[2] == 1:
+        return view.reshape(x.shape[:2]), "nc", (x.shape[1],)
+    return view, "ncl", (x.shape[1], 1)
+
+
+def _scale_shift(inv_std, weight, bias, dtype):
+    scale = inv_std if weight is None else weight.reshape(inv_std.shape) * inv_std
+    shift = None if bias is None else bias.reshape(inv_std.shape)
+    return scale.astype(dtype, copy=False), shift
+
+
+def batch_norm_train(x: np.ndarray, weight: np.ndarray | None, bias: np.ndarray | None, eps: float
+                     ) -> tuple[np.ndarray, BatchNormCache, np.ndarray, np.ndarray]:
+    """y = γ(x − μ_B)/√(σ_B² + ε) + β per channel (axis 1); returns y, the cache, μ_B and σ_B² (C,)."""
+    view, letters, stat_shape = _view(x)
+    count = x.size // x.shape[1]
+    mean = np.einsum(f"{letters}->c", view) / x.dtype.type(count)
+    centred = view - mean.reshape(stat_shape)
+    var = np.einsum(f"{letters},{letters}->c", centred, centred) / x.dtype.type(count)
+    inv_std = (1 / np.sqrt(var + x.dtype.type(eps))).reshape(stat_shape)
+    scale, shift = _scale_shift(inv_std, weight, bias, x.dtype)
+    y = np.multiply(centred, scale)
+    if shift is not None:
+        y += shift
+    return y.reshape(x.shape), BatchNormCache(centred, inv_std, scale, count, True, letters), mean, var
+
+
+def batch_norm_eval(x: np.ndarray, running_mean: np.ndarray, running_var: np.ndarray, weight: np.ndarray | None,
+                    bias: np.ndarray | None, eps: float) -> tuple[np.ndarray, BatchNormCache]:
+    """y = γ(x − μ̂)/√(σ̂² + ε) + β with the running statistics μ̂, σ̂² (C,)."""
+    view, letters, stat_shape = _view(x)
+    centred = view - running_mean.reshape(stat_shape)
+    inv_std = (1 / np.sqrt(running_var + x.dtype.type(eps))).reshape(stat_shape)
+    scale, shift = _scale_shift(inv_std, weight, bias, x.dtype)
+    y = np.multiply(centred, scale)
+    if shift is not None:
+        y += shift
+    return y.reshape(x.shape), BatchNormCache(centred, inv_std, scale, x.size // x.shape[1], False, letters)
+
+
+def batch_norm_backward(grad_output: np.ndarray, cache: BatchNormCache
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(∂l/∂x, ∂l/∂γ, ∂l/∂β) for the forward that left ``cache`` (the cache is used up)."""
+    letters, centred, scale = cache.subscripts, cache.centred, cache.scale
+    dy = grad_output.reshape(centred.shape)
+    sum_dy = np.einsum(f"{letters}->c", dy)
+    sum_dy_centred = np.einsum(f"{letters},{letters}->c", dy, centred)
+    grad_weight = sum_dy_centred * cache.inv_std.reshape(-1)
+    grad_input = np.multiply(dy, scale)
+    if cache.batch_statistics:
+        m = grad_output.dtype.type(cache.count)
+        inv_std = cache.inv_std.reshape(-1)
+        coefficient = (-scale.reshape(-1) * inv_std * inv_std * sum_dy_centred / m).reshape(scale.shape)
+        centred *= coefficient
+        grad_input += centred
+        grad_input -= (scale.reshape(-1) * sum_dy / m).reshape(scale.shape)
+    return grad_input.reshape(grad_output.shape), grad_weight, sum_dy
+
+
+@dataclass
+class LayerNormCache:
+    """What layer norm's backward needs: x̂ (M, K), s = 1/√(σ² + ε) per row (M, 1), and γ (K,)."""
+
+    xhat: np.ndarray
+    inv_std: np.ndarray
+    weight: np.ndarray | None
+
+
+def layer_norm_forward(x: np.ndarray, normalized_size: int, weight: np.ndarray | None, bias: np.ndarray | None,
+                       eps: float) -> tuple[np.ndarray, LayerNormCache]:
+    """Each row of the (M, K) view normalised over its K entries; y = γx̂ + β with γ, β of K entries."""
+    view = x.reshape(-1, normalized_size)
+    k = x.dtype.type(normalized_size)
+    xhat = view - (np.einsum("mk->m", view) / k)[:, None]
+    inv_std = (1 / np.sqrt(np.einsum("mk,mk->m", xhat, xhat) / k + x.dtype.type(eps)))[:, None]
+    xhat *= inv_std
+    if weight is None:
+        y = xhat.copy()
+    else:
+        y = np.multiply(xhat, weight.reshape(-1))
+    if bias is not None:
+        y += bias.reshape(-1)
+    return y.reshape(x.shape), LayerNormCache(xhat, inv_std, None if weight is None else weight.reshape(-1))
+
+
+def layer_norm_backward(grad_output: np.ndarray, cache: LayerNormCache
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(∂l/∂x, ∂l/∂γ, ∂l/∂β); with g = γ·dy per row, ∂l/∂x = s·(g − Σg/K − x̂·Σg·x̂/K)."""
+    xhat, inv_std = cache.xhat, cache.inv_std
+    dy = grad_output.reshape(xhat.shape)
+    grad_weight = np.einsum("mk,mk->k", dy, xhat)
+    grad_bias = np.einsum("mk->k", dy)
+    g = dy if cache.weight is None else dy * cache.weight
+    k = grad_output.dtype.type(xhat.shape[1])
+    sum_g = np.einsum("mk->m", g)[:, None]
+    sum_g_xhat = np.einsum("mk,mk->m", g, xhat)[:, None]
+    grad_input = np.multiply(g, inv_std)
+    xhat *= -inv_std * sum_g_xhat / k
+    grad_input += xhat
+    grad_input -= inv_std * sum_g / k
+    return grad_input.reshape(grad_output.shape), grad_weight, grad_bias
