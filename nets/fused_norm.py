@@ -2,7 +2,7 @@
 
 The staged graph (``graph.py``) back-propagates node by node; these kernels apply the
 closed forms it amounts to, with the reductions done by ``einsum`` and the element-wise
-work in place where the operand is the kernel's own temporary. With c = x − μ over the m
+work in place in the one array each pass allocates (the output). With c = x − μ over the m
 reduced entries, σ² = Σc²/m (biased), s = 1/√(σ² + ε), x̂ = c·s and y = γx̂ + β:
 
     ∂l/∂β = Σ dy,   ∂l/∂γ = Σ dy·x̂ = s·Σ dy·c,
@@ -11,8 +11,9 @@ reduced entries, σ² = Σc²/m (biased), s = 1/√(σ² + ε), x̂ = c·s and y
 
 Batch norm works on the view (N, C, L) of its input (L = 1 for (N, C), H·W for images) and
 reduces over N and L per channel; layer norm works on the view (M, K) and reduces each row.
-Every sum is accumulated in the input's dtype. A backward consumes its cache (it rewrites
-the cached centred input in place), as each cache is popped exactly once.
+Every sum is accumulated in the input's dtype. Batch norm keeps a reference to its input
+for backward (as PyTorch does), so the input must not be changed in place in between; layer
+norm's backward rewrites its cached x̂ in place, as each cache is popped exactly once.
 """
 from __future__ import annotations
 
@@ -26,9 +27,12 @@ __all__ = ["BatchNormCache", "LayerNormCache", "batch_norm_train", "batch_norm_e
 
 @dataclass
 class BatchNormCache:
-    """What batch norm's backward needs: the centred input, s = 1/√(σ² + ε) and γs per channel."""
+    """What batch norm's backward needs: the input's (N, C[, L]) view (a reference, not a copy: the
+    input must not change before backward), the mean μ it was centred with, s = 1/√(σ² + ε) and
+    γs per channel (shaped to broadcast against the view), and the count m of reduced entries."""
 
-    centred: np.ndarray
+    input: np.ndarray
+    mean: np.ndarray
     inv_std: np.ndarray
     scale: np.ndarray
     count: int
@@ -46,57 +50,66 @@ def _view(x: np.ndarray) -> tuple[np.ndarray, str, tuple[int, ...]]:
     return view, "ncl", (x.shape[1], 1)
 
 
-def _scale_shift(inv_std, weight, bias, dtype):
-    scale = inv_std if weight is None else weight.reshape(inv_std.shape) * inv_std
-    shift = None if bias is None else bias.reshape(inv_std.shape)
-    return scale.astype(dtype, copy=False), shift
+def _scale_and_shift(centred, inv_std, weight, bias, stat_shape) -> np.ndarray:
+    """centred·γs + β in place (y), returning γs."""
+    scale = inv_std if weight is None else weight.reshape(stat_shape) * inv_std
+    centred *= scale
+    if bias is not None:
+        centred += bias.reshape(stat_shape)
+    return scale
 
 
 def batch_norm_train(x: np.ndarray, weight: np.ndarray | None, bias: np.ndarray | None, eps: float
                      ) -> tuple[np.ndarray, BatchNormCache, np.ndarray, np.ndarray]:
-    """y = γ(x − μ_B)/√(σ_B² + ε) + β per channel (axis 1); returns y, the cache, μ_B and σ_B² (C,)."""
+    """y = γ(x − μ_B)/√(σ_B² + ε) + β per channel (axis 1); returns y, the cache, μ_B and σ_B² (C,).
+
+    Two passes for the variance (σ² = Σ(x − μ)²/m over the centred input), which is exact where
+    the one-pass Σx²/m − μ² cancels."""
     view, letters, stat_shape = _view(x)
     count = x.size // x.shape[1]
-    mean = np.einsum(f"{letters}->c", view) / x.dtype.type(count)
-    centred = view - mean.reshape(stat_shape)
-    var = np.einsum(f"{letters},{letters}->c", centred, centred) / x.dtype.type(count)
+    m = x.dtype.type(count)
+    mean = np.einsum(f"{letters}->c", view) / m
+    y = view - mean.reshape(stat_shape)
+    var = np.einsum(f"{letters},{letters}->c", y, y) / m
     inv_std = (1 / np.sqrt(var + x.dtype.type(eps))).reshape(stat_shape)
-    scale, shift = _scale_shift(inv_std, weight, bias, x.dtype)
-    y = np.multiply(centred, scale)
-    if shift is not None:
-        y += shift
-    return y.reshape(x.shape), BatchNormCache(centred, inv_std, scale, count, True, letters), mean, var
+    scale = _scale_and_shift(y, inv_std, weight, bias, stat_shape)
+    cache = BatchNormCache(view, mean.reshape(stat_shape), inv_std, scale, count, True, letters)
+    return y.reshape(x.shape), cache, mean, var
 
 
 def batch_norm_eval(x: np.ndarray, running_mean: np.ndarray, running_var: np.ndarray, weight: np.ndarray | None,
                     bias: np.ndarray | None, eps: float) -> tuple[np.ndarray, BatchNormCache]:
     """y = γ(x − μ̂)/√(σ̂² + ε) + β with the running statistics μ̂, σ̂² (C,)."""
     view, letters, stat_shape = _view(x)
-    centred = view - running_mean.reshape(stat_shape)
+    mean = running_mean.reshape(stat_shape)
     inv_std = (1 / np.sqrt(running_var + x.dtype.type(eps))).reshape(stat_shape)
-    scale, shift = _scale_shift(inv_std, weight, bias, x.dtype)
-    y = np.multiply(centred, scale)
-    if shift is not None:
-        y += shift
-    return y.reshape(x.shape), BatchNormCache(centred, inv_std, scale, x.size // x.shape[1], False, letters)
+    y = view - mean
+    scale = _scale_and_shift(y, inv_std, weight, bias, stat_shape)
+    return y.reshape(x.shape), BatchNormCache(view, mean, inv_std, scale, x.size // x.shape[1], False, letters)
 
 
 def batch_norm_backward(grad_output: np.ndarray, cache: BatchNormCache
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(∂l/∂x, ∂l/∂γ, ∂l/∂β) for the forward that left ``cache`` (the cache is used up)."""
-    letters, centred, scale = cache.subscripts, cache.centred, cache.scale
-    dy = grad_output.reshape(centred.shape)
+    """(∂l/∂x, ∂l/∂γ, ∂l/∂β) for the forward that left ``cache``.
+
+    Training: ∂l/∂x = γs·(dy − Σdy/m − (x − μ)·s²·Σdy(x − μ)/m), built in the array that first
+    holds x − μ; eval: ∂l/∂x = γs·dy."""
+    letters = cache.subscripts
+    dy = grad_output.reshape(cache.input.shape)
+    centred = cache.input - cache.mean
     sum_dy = np.einsum(f"{letters}->c", dy)
     sum_dy_centred = np.einsum(f"{letters},{letters}->c", dy, centred)
-    grad_weight = sum_dy_centred * cache.inv_std.reshape(-1)
-    grad_input = np.multiply(dy, scale)
+    inv_std = cache.inv_std.reshape(-1)
+    grad_weight = sum_dy_centred * inv_std
     if cache.batch_statistics:
         m = grad_output.dtype.type(cache.count)
-        inv_std = cache.inv_std.reshape(-1)
-        coefficient = (-scale.reshape(-1) * inv_std * inv_std * sum_dy_centred / m).reshape(scale.shape)
-        centred *= coefficient
-        grad_input += centred
-        grad_input -= (scale.reshape(-1) * sum_dy / m).reshape(scale.shape)
+        grad_input = centred
+        grad_input *= (-inv_std * inv_std * sum_dy_centred / m).reshape(cache.scale.shape)
+        grad_input += dy
+        grad_input -= (sum_dy / m).reshape(cache.scale.shape)
+        grad_input *= cache.scale
+    else:
+        grad_input = np.multiply(dy, cache.scale)
     return grad_input.reshape(grad_output.shape), grad_weight, sum_dy
 
 
