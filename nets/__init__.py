@@ -1,7 +1,10 @@
 """A NumPy network with explicit forward and backward passes (NumPy only, no SymPy).
 
 Names and semantics follow PyTorch: ``Linear(in_features, out_features)`` with ``weight`` of
-shape (out, in), ``nets.init.kaiming_normal_``, ``nets.optim.SGD``, ``train()``/``eval()``.
+shape (out, in), ``nets.init.kaiming_normal_``, ``nets.optim.SGD``, ``train()``/``eval()``,
+``layer.weight`` and ``named_parameters()``, ``nets.no_grad()``. A module may be called several
+times before ``backward`` (a stack of caches; backward in reverse order), so recurrent cells
+(``RNNCell``, unrolled over time by ``Unrolled``) and weight-shared blocks work.
 """
 from . import data, init, optim
 from .activations import ELU, LeakyReLU, ReLU, Sigmoid, Tanh

@@ -130,6 +130,9 @@ class _Normalisation(Module):
 
 
 class _BatchNorm(_Normalisation):
+    """Batch norm over channel axis 1. Backward reads the input array itself (no copy, as PyTorch
+    saves its input), so an input must not be changed in place before its backward."""
+
     _ranks: tuple[int, ...] = ()
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,

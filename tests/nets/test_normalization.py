@@ -151,7 +151,8 @@ def test_the_graph_draws_itself_as_dot_and_tikz():
 FUSED_LAYERS = [
     (lambda **kw: nets.BatchNorm1d(4, **kw), (10, 4)), (lambda **kw: nets.BatchNorm1d(4, **kw), (6, 4, 7)),
     (lambda **kw: nets.BatchNorm2d(3, **kw), (5, 3, 4, 6)), (lambda **kw: nets.LayerNorm((4, 6), **kw), (5, 3, 4, 6)),
-    (lambda **kw: nets.LayerNorm(5, **kw), (7, 5)), (lambda **kw: nets.BatchNorm2d(3, affine=False, **kw), (2, 3, 2, 5)),
+    (lambda **kw: nets.LayerNorm(5, **kw), (7, 5)),
+    (lambda **kw: nets.BatchNorm2d(3, affine=False, **kw), (2, 3, 2, 5)),
     (lambda **kw: nets.BatchNorm1d(4, track_running_stats=False, **kw), (3, 4, 2)),
     (lambda **kw: nets.LayerNorm(6, elementwise_affine=False, **kw), (3, 6)),
 ]
