@@ -181,12 +181,16 @@ class Module:
             child.clear_caches()
 
     def _saved(self):
-        """Deprecated: the most recent forward's cache, popped or not (the single cache slot of old)."""
+        """Deprecated: the most recent forward's cache, popped or not (the single cache slot of old);
+        for the normalisation layers, the staged pass of that input (its ``.values``)."""
         warnings.warn("Module._saved() is deprecated: use the public API (e.g. the normalisation layers' "
                       "staged())", DeprecationWarning, stacklevel=2)
         if self._last is None:
             raise RuntimeError(f"{type(self).__name__}.backward called before forward")
-        return self._last.cache
+        return self._saved_view(self._last.cache)
+
+    def _saved_view(self, cache):
+        return cache
 
     def check_dtype(self, x: np.ndarray, name: str = "input") -> None:
         """TypeError when ``x``'s float dtype differs from the module's own floating arrays."""

@@ -13,8 +13,6 @@ Forward and backward run the fused closed forms of ``fused_norm``; the staged gr
 """
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -71,15 +69,10 @@ class StagedPass:
 
 @dataclass
 class _NormCache:
-    """A pending forward: the fused kernel's cache, and the staged pass of the same input (on demand)."""
+    """A pending forward: the fused kernel's cache, and the input (for the deprecated ``_saved()``)."""
 
     fused: BatchNormCache | LayerNormCache
-    staged: Callable[[], StagedPass]
-
-    @property
-    def values(self) -> dict[str, np.ndarray]:
-        """Every node of the staged graph (for the deprecated ``Module._saved().values``)."""
-        return self.staged().values
+    input: np.ndarray
 
 
 def _check_eps(eps) -> float:
@@ -117,8 +110,11 @@ class _Normalisation(Module):
         return StagedPass(values, values["y"], result)
 
     def _finish_forward(self, x: np.ndarray, y: np.ndarray, fused) -> np.ndarray:
-        self._save(_NormCache(fused, functools.partial(self.staged, x)), y)
+        self._save(_NormCache(fused, x), y)
         return y
+
+    def _saved_view(self, cache: _NormCache) -> StagedPass:
+        return self.staged(cache.input)
 
     def _finish_backward(self, grad_output, grad_input, grad_weight, grad_bias) -> np.ndarray:
         if not np.isfinite(grad_bias).all():
