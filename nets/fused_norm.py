@@ -11,9 +11,8 @@ reduced entries, σ² = Σc²/m (biased), s = 1/√(σ² + ε), x̂ = c·s and y
 
 Batch norm works on the view (N, C, L) of its input (L = 1 for (N, C), H·W for images) and
 reduces over N and L per channel; layer norm works on the view (M, K) and reduces each row.
-Every sum is accumulated in the input's dtype. Batch norm keeps a reference to its input
-for backward (as PyTorch does), so the input must not be changed in place in between; layer
-norm's backward rewrites its cached x̂ in place, as each cache is popped exactly once.
+Every sum is accumulated in the input's dtype. Both keep a reference to their input for
+backward (as PyTorch does, no copy), so an input must not be changed in place in between.
 """
 from __future__ import annotations
 
@@ -115,9 +114,11 @@ def batch_norm_backward(grad_output: np.ndarray, cache: BatchNormCache
 
 @dataclass
 class LayerNormCache:
-    """What layer norm's backward needs: x̂ (M, K), s = 1/√(σ² + ε) per row (M, 1), and γ (K,)."""
+    """What layer norm's backward needs: the input's (M, K) view (a reference), each row's mean and
+    s = 1/√(σ² + ε) (M, 1), and γ (K,) or None."""
 
-    xhat: np.ndarray
+    input: np.ndarray
+    mean: np.ndarray
     inv_std: np.ndarray
     weight: np.ndarray | None
 
@@ -127,31 +128,33 @@ def layer_norm_forward(x: np.ndarray, normalized_size: int, weight: np.ndarray |
     """Each row of the (M, K) view normalised over its K entries; y = γx̂ + β with γ, β of K entries."""
     view = x.reshape(-1, normalized_size)
     k = x.dtype.type(normalized_size)
-    xhat = view - (np.einsum("mk->m", view) / k)[:, None]
-    inv_std = (1 / np.sqrt(np.einsum("mk,mk->m", xhat, xhat) / k + x.dtype.type(eps)))[:, None]
-    xhat *= inv_std
-    if weight is None:
-        y = xhat.copy()
-    else:
-        y = np.multiply(xhat, weight.reshape(-1))
+    mean = (np.einsum("mk->m", view) / k)[:, None]
+    y = view - mean
+    inv_std = (1 / np.sqrt(np.einsum("mk,mk->m", y, y) / k + x.dtype.type(eps)))[:, None]
+    y *= inv_std
+    if weight is not None:
+        y *= weight.reshape(-1)
     if bias is not None:
         y += bias.reshape(-1)
-    return y.reshape(x.shape), LayerNormCache(xhat, inv_std, None if weight is None else weight.reshape(-1))
+    return y.reshape(x.shape), LayerNormCache(view, mean, inv_std, None if weight is None else weight.reshape(-1))
 
 
 def layer_norm_backward(grad_output: np.ndarray, cache: LayerNormCache
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(∂l/∂x, ∂l/∂γ, ∂l/∂β); with g = γ·dy per row, ∂l/∂x = s·(g − Σg/K − x̂·Σg·x̂/K)."""
-    xhat, inv_std = cache.xhat, cache.inv_std
-    dy = grad_output.reshape(xhat.shape)
+    """(∂l/∂x, ∂l/∂γ, ∂l/∂β); with g = γ·dy per row, ∂l/∂x = s·(g − Σg/K − x̂·Σg·x̂/K), built in
+    the array that first holds x̂."""
+    dy = grad_output.reshape(cache.input.shape)
+    xhat = cache.input - cache.mean
+    xhat *= cache.inv_std
     grad_weight = np.einsum("mk,mk->k", dy, xhat)
     grad_bias = np.einsum("mk->k", dy)
     g = dy if cache.weight is None else dy * cache.weight
     k = grad_output.dtype.type(xhat.shape[1])
     sum_g = np.einsum("mk->m", g)[:, None]
     sum_g_xhat = np.einsum("mk,mk->m", g, xhat)[:, None]
-    grad_input = np.multiply(g, inv_std)
-    xhat *= -inv_std * sum_g_xhat / k
-    grad_input += xhat
-    grad_input -= inv_std * sum_g / k
+    grad_input = xhat
+    grad_input *= -sum_g_xhat / k
+    grad_input += g
+    grad_input -= sum_g / k
+    grad_input *= cache.inv_std
     return grad_input.reshape(grad_output.shape), grad_weight, grad_bias

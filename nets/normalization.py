@@ -84,6 +84,9 @@ def _check_eps(eps) -> float:
 class _Normalisation(Module):
     """Forward and backward by the fused kernels; ``staged`` runs the drawn graph as an oracle.
 
+    Backward reads the input array itself (no copy, as PyTorch saves its input), so an input
+    must not be changed in place before its backward.
+
     Subclasses check their input (``_checked``) and say which graph, feeds, reduced axes and
     parameter shape the staged pass uses (``_stage``).
     """
@@ -126,8 +129,7 @@ class _Normalisation(Module):
 
 
 class _BatchNorm(_Normalisation):
-    """Batch norm over channel axis 1. Backward reads the input array itself (no copy, as PyTorch
-    saves its input), so an input must not be changed in place before its backward."""
+    """Batch norm over channel axis 1."""
 
     _ranks: tuple[int, ...] = ()
 
@@ -256,7 +258,7 @@ class LayerNorm(_Normalisation):
         x = self._checked(x)
         size = int(np.prod(self.normalized_shape))
         y, fused = layer_norm_forward(x, size, self.params.get("weight"), self.params.get("bias"), self.eps)
-        if not np.isfinite(fused.inv_std).all():
+        if not (np.isfinite(fused.mean).all() and np.isfinite(fused.inv_std).all()):
             check_array(x, "input", min_ndim=0)
         return self._finish_forward(x, y, fused)
 

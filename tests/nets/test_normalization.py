@@ -211,3 +211,11 @@ def test_staged_checks_its_arguments_like_forward():
         nets.BatchNorm1d(3).staged(np.zeros((4, 5)))
     with pytest.raises(ValueError, match="grad_output has shape"):
         nets.LayerNorm(3).staged(np.zeros((4, 3)), np.zeros((3, 4)))
+
+
+@pytest.mark.parametrize("layer", [nets.LayerNorm(3), nets.BatchNorm2d(3), nets.BatchNorm1d(3).eval()])
+def test_a_nan_or_infinite_input_is_reported_by_every_normalisation(layer):
+    x = np.ones((2, 3, 2, 2)) if isinstance(layer, nets.BatchNorm2d) else np.ones((4, 3))
+    x.reshape(-1)[5] = np.inf
+    with pytest.raises(ValueError, match="input contains NaN or infinite"), np.errstate(invalid="ignore"):
+        layer(x)
