@@ -6,9 +6,10 @@ For BatchNorm1d on a (256, 1024) batch and BatchNorm2d on (32, 64, 32, 32), floa
 mode, one repeat is a forward and a backward pass of each contender in turn (ours, torch,
 and unless --no-staged the staged graph our layers used to run, ``layer.staged(x, dy)``),
 so that the machine's load falls on all alike. Prints the median time over the repeats and
-the ratio ours/torch of the medians (target ≤ 1.5), first with torch's default threads and
-then with torch.set_num_threads(1) (NumPy's element-wise work is single-threaded). The load
-average is printed beside, since the figures move with it.
+the ratio ours/torch of the medians (target ≤ 1.5), first with both libraries' default
+threads, then with both on one thread (torch.set_num_threads(1) and
+nets.fused_norm.set_num_threads(1)). The load average is printed beside, since the figures
+move with it: on a loaded machine torch's thread pool suffers most.
 """
 from __future__ import annotations
 
@@ -91,7 +92,9 @@ def main() -> None:
     report(f"float32, training mode, torch {torch.__version__} with {torch.get_num_threads()} threads", rng, torch,
            args.repeats, staged)
     torch.set_num_threads(1)
-    report("the same with torch.set_num_threads(1)", rng, torch, args.repeats, False)
+    nets.fused_norm.set_num_threads(1)
+    report("the same, both on one thread: torch.set_num_threads(1), nets.fused_norm.set_num_threads(1)", rng, torch,
+           args.repeats, False)
 
 
 if __name__ == "__main__":

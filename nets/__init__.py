@@ -6,7 +6,7 @@ shape (out, in), ``nets.init.kaiming_normal_``, ``nets.optim.SGD``, ``train()``/
 times before ``backward`` (a stack of caches; backward in reverse order), so recurrent cells
 (``RNNCell``, unrolled over time by ``Unrolled``) and weight-shared blocks work.
 """
-from . import data, init, optim
+from . import data, fused_norm, init, optim
 from .activations import ELU, LeakyReLU, ReLU, Sigmoid, Tanh
 from .container import Sequential
 from .linear import Linear
@@ -18,7 +18,7 @@ from .recurrent import Cell, RNNCell, Unrolled
 from .probe import LayerStatistics, layer_statistics, linear_output_second_moments, mlp, reinitialise
 
 __all__ = [
-    "data", "init", "optim", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "StagedPass", "fold_batchnorm",
+    "data", "fused_norm", "init", "optim", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "StagedPass", "fold_batchnorm",
     "NORMALISATION_GRAPH", "EVAL_GRAPH", "ELU", "LeakyReLU", "ReLU", "Sigmoid", "Tanh", "Sequential", "Linear",
     "MSELoss", "SoftmaxCrossEntropy", "log_softmax", "Module", "check_array", "default_generator",
     "manual_seed", "no_grad", "is_grad_enabled", "LayerStatistics", "layer_statistics",

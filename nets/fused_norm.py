@@ -11,17 +11,53 @@ reduced entries, σ² = Σc²/m (biased), s = 1/√(σ² + ε), x̂ = c·s and y
 
 Batch norm works on the view (N, C, L) of its input (L = 1 for (N, C), H·W for images) and
 reduces over N and L per channel; layer norm works on the view (M, K) and reduces each row.
-Every sum is accumulated in the input's dtype. Both keep a reference to their input for
+Every sum is accumulated in the input's dtype. Batch norm on inputs of PARALLEL_MIN entries or
+more splits the batch over threads (``set_num_threads``), each chunk running every pass while
+it is in cache; the chunks' partial sums are added. Both keep a reference to their input for
 backward (as PyTorch does, no copy), so an input must not be changed in place in between.
 """
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 __all__ = ["BatchNormCache", "LayerNormCache", "batch_norm_train", "batch_norm_eval", "batch_norm_backward",
-           "layer_norm_forward", "layer_norm_backward"]
+           "layer_norm_forward", "layer_norm_backward", "get_num_threads", "set_num_threads"]
+
+PARALLEL_MIN = 1 << 20  # entries from which batch norm splits its batch over threads
+_THREADS = {"count": min(os.cpu_count() or 1, 4), "pool": None}
+
+
+def get_num_threads() -> int:
+    """Threads batch norm uses on inputs of PARALLEL_MIN entries or more (NumPy frees the GIL in
+    its loops, so the chunks run in parallel); min(CPUs, 4) by default."""
+    return _THREADS["count"]
+
+
+def set_num_threads(count: int) -> None:
+    """Like torch.set_num_threads, for these kernels (1: everything in the calling thread)."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValueError(f"count must be a positive int, not {count!r}")
+    if _THREADS["pool"] is not None:
+        _THREADS["pool"].shutdown()
+    _THREADS.update(count=count, pool=None)
+
+
+def _over_batch(task: Callable[[slice], object], view: np.ndarray) -> list:
+    """task(rows) for consecutive slices of the batch axis covering it: one slice in the calling
+    thread for small inputs, else one per thread. Sums of the results are partial sums per chunk."""
+    chunks = min(_THREADS["count"], view.shape[0]) if view.size >= PARALLEL_MIN else 1
+    n = view.shape[0]
+    rows = [slice(k * n // chunks, (k + 1) * n // chunks) for k in range(chunks)]
+    if chunks == 1:
+        return [task(rows[0])]
+    if _THREADS["pool"] is None:
+        _THREADS["pool"] = ThreadPoolExecutor(_THREADS["count"], thread_name_prefix="nets-norm")
+    return list(_THREADS["pool"].map(task, rows))
 
 
 @dataclass
@@ -49,12 +85,20 @@ def _view(x: np.ndarray) -> tuple[np.ndarray, str, tuple[int, ...]]:
     return view, "ncl", (x.shape[1], 1)
 
 
-def _scale_and_shift(centred, inv_std, weight, bias, stat_shape) -> np.ndarray:
-    """centred·γs + β in place (y), returning γs."""
+def _affine(view, mean, inv_std, weight, bias, stat_shape, out: np.ndarray) -> np.ndarray:
+    """out = (x − μ)·γs + β (out may already hold x − μ, when mean is None); returns γs."""
     scale = inv_std if weight is None else weight.reshape(stat_shape) * inv_std
-    centred *= scale
-    if bias is not None:
-        centred += bias.reshape(stat_shape)
+    shift = None if bias is None else bias.reshape(stat_shape)
+
+    def task(rows):
+        y = out[rows]
+        if mean is not None:
+            np.subtract(view[rows], mean, out=y)
+        y *= scale
+        if shift is not None:
+            y += shift
+
+    _over_batch(task, view)
     return scale
 
 
@@ -67,11 +111,16 @@ def batch_norm_train(x: np.ndarray, weight: np.ndarray | None, bias: np.ndarray 
     view, letters, stat_shape = _view(x)
     count = x.size // x.shape[1]
     m = x.dtype.type(count)
-    mean = np.einsum(f"{letters}->c", view) / m
-    y = view - mean.reshape(stat_shape)
-    var = np.einsum(f"{letters},{letters}->c", y, y) / m
+    mean = sum(_over_batch(lambda rows: np.einsum(f"{letters}->c", view[rows]), view)) / m
+    y = np.empty_like(view)
+
+    def centre(rows):
+        centred = np.subtract(view[rows], mean.reshape(stat_shape), out=y[rows])
+        return np.einsum(f"{letters},{letters}->c", centred, centred)
+
+    var = sum(_over_batch(centre, view)) / m
     inv_std = (1 / np.sqrt(var + x.dtype.type(eps))).reshape(stat_shape)
-    scale = _scale_and_shift(y, inv_std, weight, bias, stat_shape)
+    scale = _affine(view, None, inv_std, weight, bias, stat_shape, out=y)
     cache = BatchNormCache(view, mean.reshape(stat_shape), inv_std, scale, count, True, letters)
     return y.reshape(x.shape), cache, mean, var
 
@@ -82,8 +131,8 @@ def batch_norm_eval(x: np.ndarray, running_mean: np.ndarray, running_var: np.nda
     view, letters, stat_shape = _view(x)
     mean = running_mean.reshape(stat_shape)
     inv_std = (1 / np.sqrt(running_var + x.dtype.type(eps))).reshape(stat_shape)
-    y = view - mean
-    scale = _scale_and_shift(y, inv_std, weight, bias, stat_shape)
+    y = np.empty_like(view)
+    scale = _affine(view, mean, inv_std, weight, bias, stat_shape, out=y)
     return y.reshape(x.shape), BatchNormCache(view, mean, inv_std, scale, x.size // x.shape[1], False, letters)
 
 
@@ -93,23 +142,33 @@ def batch_norm_backward(grad_output: np.ndarray, cache: BatchNormCache
 
     Training: ∂l/∂x = γs·(dy − Σdy/m − (x − μ)·s²·Σdy(x − μ)/m), built in the array that first
     holds x − μ; eval: ∂l/∂x = γs·dy."""
-    letters = cache.subscripts
-    dy = grad_output.reshape(cache.input.shape)
-    centred = cache.input - cache.mean
-    sum_dy = np.einsum(f"{letters}->c", dy)
-    sum_dy_centred = np.einsum(f"{letters},{letters}->c", dy, centred)
+    letters, view, scale = cache.subscripts, cache.input, cache.scale
+    dy = grad_output.reshape(view.shape)
+    grad_input = np.empty_like(view)
+
+    def sums(rows):
+        centred = np.subtract(view[rows], cache.mean, out=grad_input[rows])
+        return np.einsum(f"{letters}->c", dy[rows]), np.einsum(f"{letters},{letters}->c", dy[rows], centred)
+
+    partial = _over_batch(sums, view)
+    sum_dy, sum_dy_centred = sum(p[0] for p in partial), sum(p[1] for p in partial)
     inv_std = cache.inv_std.reshape(-1)
-    grad_weight = sum_dy_centred * inv_std
-    if cache.batch_statistics:
-        m = grad_output.dtype.type(cache.count)
-        grad_input = centred
-        grad_input *= (-inv_std * inv_std * sum_dy_centred / m).reshape(cache.scale.shape)
-        grad_input += dy
-        grad_input -= (sum_dy / m).reshape(cache.scale.shape)
-        grad_input *= cache.scale
-    else:
-        grad_input = np.multiply(dy, cache.scale)
-    return grad_input.reshape(grad_output.shape), grad_weight, sum_dy
+    m = grad_output.dtype.type(cache.count)
+    coefficient = (-inv_std * inv_std * sum_dy_centred / m).reshape(scale.shape)
+    mean_dy = (sum_dy / m).reshape(scale.shape)
+
+    def combine(rows):
+        g = grad_input[rows]
+        if cache.batch_statistics:
+            g *= coefficient
+            g += dy[rows]
+            g -= mean_dy
+            g *= scale
+        else:
+            np.multiply(dy[rows], scale, out=g)
+
+    _over_batch(combine, view)
+    return grad_input.reshape(grad_output.shape), sum_dy_centred * inv_std, sum_dy
 
 
 @dataclass

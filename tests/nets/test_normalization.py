@@ -219,3 +219,28 @@ def test_a_nan_or_infinite_input_is_reported_by_every_normalisation(layer):
     x.reshape(-1)[5] = np.inf
     with pytest.raises(ValueError, match="input contains NaN or infinite"), np.errstate(invalid="ignore"):
         layer(x)
+
+
+@pytest.mark.parametrize(("make", "shape"), FUSED_LAYERS[:3] + FUSED_LAYERS[5:7])
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_batchnorm_split_over_threads_matches_the_staged_graph(make, shape, mode, monkeypatch):
+    monkeypatch.setattr(nets.fused_norm, "PARALLEL_MIN", 1)
+    threads = nets.fused_norm.get_num_threads()
+    nets.fused_norm.set_num_threads(3)
+    try:
+        rng = np.random.default_rng(8)
+        layer = make()
+        layer(rng.normal(size=shape))
+        layer.train(mode == "train")
+        x, dy = rng.normal(2.0, 3.0, shape), rng.normal(size=shape)
+        staged = layer.staged(x, dy)
+        layer.clear_caches()
+        layer.zero_grad()
+        assert _relative(layer(x), staged.output) < AGREE
+        assert _relative(layer.backward(dy), staged.grads["input"]) < AGREE
+        for name in layer.params:
+            assert _relative(layer.grads[name], staged.grads[name]) < AGREE
+    finally:
+        nets.fused_norm.set_num_threads(threads)
+    with pytest.raises(ValueError, match="count"):
+        nets.fused_norm.set_num_threads(0)
