@@ -1,16 +1,20 @@
-"""Forward + backward throughput of nets' batch norm layers (training mode).
+"""Forward + backward time of nets' batch norm against PyTorch CPU, side by side in one process.
 
-Run: python benchmarks/batchnorm_throughput.py [--repeats 20]
+Run: python benchmarks/batchnorm_throughput.py [--repeats 60] [--no-staged]
 
-Prints, for BatchNorm1d on a (256, 1024) batch in float32 and float64 and BatchNorm2d on
-(32, 64, 32, 32) in float64 and float32, the median time of one forward + backward pass
-over the repeats and the elements processed per second; beside it the same pass written
-as the fused closed form in plain NumPy (no graph, no checks), and the ratio of the two,
-all measured in this process.
+For BatchNorm1d on a (256, 1024) batch and BatchNorm2d on (32, 64, 32, 32), float32, training
+mode, one repeat is a forward and a backward pass of each contender in turn (ours, torch,
+and unless --no-staged the staged graph our layers used to run, ``layer.staged(x, dy)``),
+so that the machine's load falls on all alike. Prints the median time over the repeats and
+the ratio ours/torch of the medians (target ≤ 1.5), first with both libraries' default
+threads, then with both on one thread (torch.set_num_threads(1) and
+nets.fused_norm.set_num_threads(1)). The load average is printed beside, since the figures
+move with it: on a loaded machine torch's thread pool suffers most.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -18,52 +22,79 @@ import numpy as np
 
 import nets
 
+CASES = [("BatchNorm1d", nets.BatchNorm1d, (256, 1024)), ("BatchNorm2d", nets.BatchNorm2d, (32, 64, 32, 32))]
 
-def measure(layer, shape, dtype, repeats: int, rng) -> float:
-    x = rng.standard_normal(shape).astype(dtype)
-    dy = rng.standard_normal(shape).astype(dtype)
-    layer(x)
-    layer.backward(dy)
-    times = []
+
+def _contenders(layer_type, shape, rng, torch, staged: bool):
+    """name → a function running one forward + backward pass."""
+    x = rng.standard_normal(shape).astype(np.float32)
+    dy = rng.standard_normal(shape).astype(np.float32)
+    ours = layer_type(shape[1], dtype=np.float32)
+
+    def run_ours():
+        ours(x)
+        ours.backward(dy)
+
+    runs = {"ours": run_ours}
+    if torch is not None:
+        theirs = getattr(torch.nn, layer_type.__name__)(shape[1])
+        xt, dyt = torch.from_numpy(x).requires_grad_(), torch.from_numpy(dy)
+
+        def run_torch():
+            xt.grad = None
+            theirs(xt).backward(dyt)
+
+        runs["torch"] = run_torch
+    if staged:
+        runs["staged"] = lambda: ours.staged(x, dy)
+    return runs
+
+
+def measure(runs: dict, repeats: int) -> dict[str, float]:
+    """Median seconds per run, the contenders interleaved repeat by repeat (after one warm-up each)."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for run in runs.values():
+        run()
     for _ in range(repeats):
-        start = time.perf_counter()
-        layer(x)
-        layer.backward(dy)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
-def closed_form(shape, dtype, repeats: int, rng) -> float:
-    """x̂ = (x − μ)/√(σ² + ε), y = x̂; dx = (m·dy − Σdy − x̂·Σ(dy·x̂)) / (m√(σ² + ε))."""
-    axes = (0,) + tuple(range(2, len(shape)))
-    m = np.prod([shape[a] for a in axes])
-    x = rng.standard_normal(shape).astype(dtype)
-    dy = rng.standard_normal(shape).astype(dtype)
-    times = []
-    for _ in range(repeats + 1):
-        start = time.perf_counter()
-        mean = x.mean(axis=axes, keepdims=True)
-        inv = 1 / np.sqrt(x.var(axis=axes, keepdims=True) + 1e-5)
-        xhat = (x - mean) * inv
-        (m * dy - dy.sum(axis=axes, keepdims=True) - xhat * (dy * xhat).sum(axis=axes, keepdims=True)) * (inv / m)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times[1:])
+def report(label: str, rng, torch, repeats: int, staged: bool) -> None:
+    print(f"\n{label} (load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs)")
+    print(f"{'layer':<12} {'shape':<18} {'ours':>9} {'torch':>9} {'ours/torch':>11} {'staged':>9}")
+    for name, layer_type, shape in CASES:
+        medians = measure(_contenders(layer_type, shape, rng, torch, staged), repeats)
+        theirs = f"{medians['torch'] * 1e3:7.2f}ms" if "torch" in medians else f"{'-':>9}"
+        ratio = f"{medians['ours'] / medians['torch']:11.2f}" if "torch" in medians else f"{'-':>11}"
+        old = f"{medians['staged'] * 1e3:7.2f}ms" if "staged" in medians else f"{'-':>9}"
+        print(f"{name:<12} {str(shape):<18} {medians['ours'] * 1e3:7.2f}ms {theirs} {ratio} {old}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--repeats", type=int, default=60)
+    parser.add_argument("--no-staged", action="store_true", help="leave out the staged graph")
     args = parser.parse_args()
+    try:
+        import torch
+    except ImportError:
+        torch = None
+        print("torch is not installed (pip install torch): timing nets alone")
     rng = np.random.default_rng(0)
-    cases = [("BatchNorm1d", lambda dt: nets.BatchNorm1d(1024, dtype=dt), (256, 1024)),
-             ("BatchNorm2d", lambda dt: nets.BatchNorm2d(64, dtype=dt), (32, 64, 32, 32))]
-    print(f"{'layer':<12} {'shape':<18} {'dtype':<8} {'fwd+bwd':>10} {'elements/s':>14} {'closed form':>12} {'ratio':>6}")
-    for name, make, shape in cases:
-        for dtype in (np.float32, np.float64):
-            seconds = measure(make(dtype), shape, dtype, args.repeats, rng)
-            fused = closed_form(shape, dtype, args.repeats, rng)
-            print(f"{name:<12} {str(shape):<18} {np.dtype(dtype).name:<8} {seconds * 1e3:>8.2f} ms "
-                  f"{np.prod(shape) / seconds:>14,.0f} {fused * 1e3:>9.2f} ms {seconds / fused:>6.2f}")
+    staged = not args.no_staged
+    if torch is None:
+        report("float32, training mode", rng, None, args.repeats, staged)
+        return
+    report(f"float32, training mode, torch {torch.__version__} with {torch.get_num_threads()} threads", rng, torch,
+           args.repeats, staged)
+    torch.set_num_threads(1)
+    nets.fused_norm.set_num_threads(1)
+    report("the same, both on one thread: torch.set_num_threads(1), nets.fused_norm.set_num_threads(1)", rng, torch,
+           args.repeats, False)
 
 
 if __name__ == "__main__":

@@ -20,14 +20,11 @@ class _Elementwise(Module):
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = check_array(x, "input", min_ndim=0)
         y = self._function(x)
-        self._cache = _Cache(x, y)
+        self._save(_Cache(x, y), y)
         return y
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        cache = self._saved()
-        grad_output = check_array(grad_output, "grad_output", min_ndim=0)
-        if grad_output.shape != cache.input.shape:
-            raise ValueError(f"grad_output has shape {grad_output.shape}, expected {cache.input.shape}")
+        cache, grad_output = self._restore(grad_output)
         return grad_output * self._derivative(cache)
 
 

@@ -9,7 +9,11 @@ __all__ = ["Sequential"]
 
 
 class Sequential(Module):
-    """Applies its modules in order; back-propagates through them in reverse."""
+    """Applies its modules in order; back-propagates through them in reverse.
+
+    Each forward (in grad mode) pushes one entry on every module's stack, so a Sequential
+    called k times before backward takes k backward calls, like any module.
+    """
 
     def __init__(self, *modules: Module) -> None:
         super().__init__()
@@ -24,9 +28,11 @@ class Sequential(Module):
     def forward(self, x: np.ndarray) -> np.ndarray:
         for module in self.modules:
             x = module(x)
+        self._save(None, x)
         return x
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        _, grad_output = self._restore(grad_output)
         for module in reversed(self.modules):
             grad_output = module.backward(grad_output)
         return grad_output

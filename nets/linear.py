@@ -20,8 +20,9 @@ class Linear(Module):
     """y = x · weightᵀ + bias.
 
     Shapes: x (*, in_features) → y (*, out_features); ``weight`` (out_features, in_features),
-    ``bias`` (out_features,). Initialised as PyTorch does: weight and bias uniform on
-    (−1/√in_features, 1/√in_features) (kaiming_uniform_ with a = √5).
+    ``bias`` (out_features,) or None. Initialised as PyTorch does: weight and bias uniform on
+    (−1/√in_features, 1/√in_features) (kaiming_uniform_ with a = √5). The input must have the
+    parameters' dtype (TypeError otherwise).
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, *,
@@ -37,23 +38,21 @@ class Linear(Module):
         weight = np.empty((self.out_features, self.in_features), dtype=dtype)
         init.kaiming_uniform_(weight, a=np.sqrt(5.0), generator=rng)
         self.register_parameter("weight", weight)
-        if bias:
-            bound = 1.0 / np.sqrt(self.in_features)
-            self.register_parameter("bias", rng.uniform(-bound, bound, self.out_features).astype(dtype))
+        bound = 1.0 / np.sqrt(self.in_features)
+        self.register_parameter("bias", rng.uniform(-bound, bound, self.out_features).astype(dtype) if bias else None)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = check_array(x, "input", features=self.in_features)
-        self._cache = _LinearCache(x)
+        self.check_dtype(x)
         y = x @ self.params["weight"].T
         if "bias" in self.params:
-            y = y + self.params["bias"]
+            y += self.params["bias"]
+        self._save(_LinearCache(x), y)
         return y
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        x = self._saved().input
-        grad_output = check_array(grad_output, "grad_output", features=self.out_features)
-        if grad_output.shape[:-1] != x.shape[:-1]:
-            raise ValueError(f"grad_output has shape {grad_output.shape}, expected {x.shape[:-1] + (self.out_features,)}")
+        cache, grad_output = self._restore(grad_output)
+        x = cache.input
         flat_dy = grad_output.reshape(-1, self.out_features)
         self.grads["weight"] += flat_dy.T @ x.reshape(-1, self.in_features)
         if "bias" in self.params:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 
@@ -22,6 +23,14 @@ def _reduction(value: str) -> str:
     if value not in _REDUCTIONS:
         raise ValueError(f"reduction must be one of {_REDUCTIONS}, not {value!r}")
     return value
+
+
+def _restore_scalar(loss: Module, grad_output) -> tuple:
+    """The loss's most recent cache, and ``grad_output`` (a real number, the gradient of the scalar loss)."""
+    if isinstance(grad_output, bool) or not isinstance(grad_output, (Real, np.ndarray)):
+        raise TypeError(f"grad_output must be a real number, not {type(grad_output).__name__}")
+    cache, grad_output = loss._restore(np.asarray(grad_output, dtype=np.float64))
+    return cache, float(grad_output)
 
 
 @dataclass
@@ -51,8 +60,9 @@ class SoftmaxCrossEntropy(Module):
         log_p = log_softmax(logits)
         total = -(targets * log_p).sum()
         scale = 1.0 / logits.shape[0] if self.reduction == "mean" else 1.0
-        self._cache = _CECache(np.exp(log_p), targets, scale)
-        return float(total * scale)
+        value = float(total * scale)
+        self._save(_CECache(np.exp(log_p), targets, scale), value)
+        return value
 
     @staticmethod
     def _targets(target, logits: np.ndarray) -> np.ndarray:
@@ -75,7 +85,7 @@ class SoftmaxCrossEntropy(Module):
         return target.astype(logits.dtype, copy=False)
 
     def backward(self, grad_output: float = 1.0) -> np.ndarray:
-        cache = self._saved()
+        cache, grad_output = _restore_scalar(self, grad_output)
         return (cache.probabilities - cache.targets) * (cache.scale * grad_output)
 
 
@@ -99,9 +109,10 @@ class MSELoss(Module):
             raise ValueError(f"target must have the input's shape {prediction.shape}, not {target.shape}")
         difference = prediction - target
         scale = 1.0 / difference.size if self.reduction == "mean" else 1.0
-        self._cache = _MSECache(difference, scale)
-        return float((difference**2).sum() * scale)
+        value = float((difference**2).sum() * scale)
+        self._save(_MSECache(difference, scale), value)
+        return value
 
     def backward(self, grad_output: float = 1.0) -> np.ndarray:
-        cache = self._saved()
+        cache, grad_output = _restore_scalar(self, grad_output)
         return 2 * cache.difference * (cache.scale * grad_output)

@@ -1,4 +1,4 @@
-"""Batch and layer normalisation with PyTorch's semantics, on one staged graph.
+"""Batch and layer normalisation with PyTorch's semantics: fused kernels, and the staged graph as oracle.
 
 Training: x̂ = (x − μ_B)/√(σ_B² + ε) with the batch mean μ_B and the *biased* batch variance
 σ_B² over every axis but the channel axis 1, then y = weight·x̂ + bias (weight = γ, init 1;
@@ -6,6 +6,10 @@ bias = β, init 0: the letters of seeds 002 and 004). The running statistics are
 with the *unbiased* batch variance, r ← (1 − m)·r + m·batch statistic (m = momentum, or
 1/num_batches_tracked for the cumulative average when momentum is None). Eval: the running
 statistics replace the batch's. Seed 000 writes the same layer as y = x̂·β + γ, β scaling.
+
+Forward and backward run the fused closed forms of ``fused_norm``; the staged graph below
+(NORMALISATION_GRAPH, EVAL_GRAPH) is the graph drawn in the notes and runs through
+``layer.staged(x, grad_output)``, an oracle the fused layer matches to round-off.
 """
 from __future__ import annotations
 
@@ -14,11 +18,14 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from .fused_norm import (BatchNormCache, LayerNormCache, batch_norm_backward, batch_norm_eval, batch_norm_train,
+                         layer_norm_backward, layer_norm_forward)
 from .graph import Graph, Node
 from .linear import Linear
 from .module import Module, check_array
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "fold_batchnorm", "NORMALISATION_GRAPH", "EVAL_GRAPH"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "StagedPass", "fold_batchnorm", "NORMALISATION_GRAPH",
+           "EVAL_GRAPH"]
 
 
 def _normalise(centre: list[Node], scale_of: str) -> list[Node]:
@@ -51,11 +58,21 @@ EVAL_GRAPH = Graph(_normalise([
 
 
 @dataclass
+class StagedPass:
+    """One run of the staged graph: every node's value, the output, and with a grad_output the
+    gradients with respect to "input", "weight" and "bias" (the latter two when affine)."""
+
+    values: dict[str, np.ndarray]
+    output: np.ndarray
+    grads: dict[str, np.ndarray] | None = None
+
+
+@dataclass
 class _NormCache:
-    values: dict
-    graph: Graph
-    axes: tuple[int, ...]
-    param_shape: tuple[int, ...]
+    """A pending forward: the fused kernel's cache, and the input (for the deprecated ``_saved()``)."""
+
+    fused: BatchNormCache | LayerNormCache
+    input: np.ndarray
 
 
 def _check_eps(eps) -> float:
@@ -65,30 +82,55 @@ def _check_eps(eps) -> float:
 
 
 class _Normalisation(Module):
-    """Shared forward/backward on the staged graph; subclasses say which axes are reduced."""
+    """Forward and backward by the fused kernels; ``staged`` runs the drawn graph as an oracle.
 
-    def _run(self, x: np.ndarray, graph: Graph, feeds: dict, axes: tuple[int, ...], param_shape) -> np.ndarray:
-        dtype = x.dtype
-        weight = self.params["weight"].reshape(param_shape) if self.affine else np.ones(param_shape, dtype)
-        bias = self.params["bias"].reshape(param_shape) if self.affine else np.zeros(param_shape, dtype)
+    Backward reads the input array itself (no copy, as PyTorch saves its input), so an input
+    must not be changed in place before its backward.
+
+    Subclasses check their input (``_checked``) and say which graph, feeds, reduced axes and
+    parameter shape the staged pass uses (``_stage``).
+    """
+
+    def staged(self, x: np.ndarray, grad_output: np.ndarray | None = None) -> StagedPass:
+        """Run ``x`` through the staged graph (NORMALISATION_GRAPH, or EVAL_GRAPH for a batch norm in
+        eval mode with running statistics), back-propagating ``grad_output`` when given. A pure
+        function of the layer's current state: no running statistics, gradients or caches change."""
+        x = check_array(self._checked(x), "input", min_ndim=0)
+        graph, feeds, axes, param_shape = self._stage(x)
+        weight = self.params["weight"].reshape(param_shape) if self.affine else np.ones(param_shape, x.dtype)
+        bias = self.params["bias"].reshape(param_shape) if self.affine else np.zeros(param_shape, x.dtype)
         values = graph.forward({"x": x, "weight": weight, "bias": bias, **feeds}, axes=axes, eps=self.eps)
-        self._cache = _NormCache(values, graph, axes, param_shape)
-        return values["y"]
-
-    def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        cache = self._saved()
-        x = cache.values["x"]
+        if grad_output is None:
+            return StagedPass(values, values["y"])
         grad_output = check_array(grad_output, "grad_output", min_ndim=0)
         if grad_output.shape != x.shape:
-            raise ValueError(f"grad_output has shape {grad_output.shape}, expected {x.shape}")
-        grads = cache.graph.backward(cache.values, grad_output, axes=cache.axes)
+            raise ValueError(f"grad_output has shape {grad_output.shape}, but the input has shape {x.shape}")
+        grads = graph.backward(values, grad_output.astype(x.dtype, copy=False), axes=axes)
+        result = {"input": grads["x"]}
         if self.affine:
-            self.grads["weight"] += grads["weight"].reshape(self.params["weight"].shape)
-            self.grads["bias"] += grads["bias"].reshape(self.params["bias"].shape)
-        return grads["x"]
+            result["weight"] = grads["weight"].reshape(self.params["weight"].shape)
+            result["bias"] = grads["bias"].reshape(self.params["bias"].shape)
+        return StagedPass(values, values["y"], result)
+
+    def _finish_forward(self, x: np.ndarray, y: np.ndarray, fused) -> np.ndarray:
+        self._save(_NormCache(fused, x), y)
+        return y
+
+    def _saved_view(self, cache: _NormCache) -> StagedPass:
+        return self.staged(cache.input)
+
+    def _finish_backward(self, grad_output, grad_input, grad_weight, grad_bias) -> np.ndarray:
+        if not np.isfinite(grad_bias).all():
+            check_array(grad_output, "grad_output", min_ndim=0)  # names a NaN or infinity
+        if self.affine:
+            self.grads["weight"] += grad_weight.reshape(self.params["weight"].shape)
+            self.grads["bias"] += grad_bias.reshape(self.params["bias"].shape)
+        return grad_input
 
 
 class _BatchNorm(_Normalisation):
+    """Batch norm over channel axis 1."""
+
     _ranks: tuple[int, ...] = ()
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
@@ -101,13 +143,12 @@ class _BatchNorm(_Normalisation):
             raise ValueError(f"momentum must lie in [0, 1] or be None, not {momentum!r}")
         self.num_features, self.eps, self.momentum = int(num_features), _check_eps(eps), momentum
         self.affine, self.track_running_stats = bool(affine), bool(track_running_stats)
-        if self.affine:
-            self.register_parameter("weight", np.ones(self.num_features, dtype=dtype))
-            self.register_parameter("bias", np.zeros(self.num_features, dtype=dtype))
-        if self.track_running_stats:
-            self.buffers["running_mean"] = np.zeros(self.num_features, dtype=dtype)
-            self.buffers["running_var"] = np.ones(self.num_features, dtype=dtype)
-            self.buffers["num_batches_tracked"] = np.zeros((), dtype=np.int64)
+        affine, tracked = self.affine, self.track_running_stats
+        self.register_parameter("weight", np.ones(self.num_features, dtype=dtype) if affine else None)
+        self.register_parameter("bias", np.zeros(self.num_features, dtype=dtype) if affine else None)
+        self.register_buffer("running_mean", np.zeros(self.num_features, dtype=dtype) if tracked else None)
+        self.register_buffer("running_var", np.ones(self.num_features, dtype=dtype) if tracked else None)
+        self.register_buffer("num_batches_tracked", np.zeros((), dtype=np.int64) if tracked else None)
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
@@ -115,34 +156,56 @@ class _BatchNorm(_Normalisation):
             self.buffers["running_var"][...] = 1
             self.buffers["num_batches_tracked"][...] = 0
 
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        x = check_array(x, "input", min_ndim=0)
+    def _checked(self, x) -> np.ndarray:
+        x = check_array(x, "input", min_ndim=0, finite=False)
+        self.check_dtype(x)
         if x.ndim not in self._ranks:
             ranks = " or ".join(f"{r}D" for r in self._ranks)
             raise ValueError(f"input must be {ranks} (got {x.ndim}D input of shape {x.shape})")
         if x.shape[1] != self.num_features:
             raise ValueError(f"input has {x.shape[1]} channels on axis 1, expected num_features={self.num_features}")
+        if self.training and x.size // self.num_features <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {x.shape}")
+        return x
+
+    def _batch_statistics(self) -> bool:
+        return self.training or not self.track_running_stats
+
+    def _stage(self, x):
         axes = (0,) + tuple(range(2, x.ndim))
         param_shape = (1, self.num_features) + (1,) * (x.ndim - 2)
-        if not self.training and self.track_running_stats:
-            feeds = {"running_mean": self.buffers["running_mean"].reshape(param_shape).astype(x.dtype),
-                     "running_var": self.buffers["running_var"].reshape(param_shape).astype(x.dtype)}
-            return self._run(x, EVAL_GRAPH, feeds, axes, param_shape)
-        count = x.size // self.num_features
-        if self.training and count <= 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got input size {x.shape}")
-        y = self._run(x, NORMALISATION_GRAPH, {}, axes, param_shape)
-        if self.training and self.track_running_stats:
-            self._update_running_stats(count)
-        return y
+        if self._batch_statistics():
+            return NORMALISATION_GRAPH, {}, axes, param_shape
+        feeds = {name: self.buffers[name].reshape(param_shape) for name in ("running_mean", "running_var")}
+        return EVAL_GRAPH, feeds, axes, param_shape
 
-    def _update_running_stats(self, count: int) -> None:
-        values = self._cache.values
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Training (or no running statistics): the batch's statistics, and the running ones updated
+        in training; eval: the running statistics."""
+        x = self._checked(x)
+        weight, bias = self.params.get("weight"), self.params.get("bias")
+        if not self._batch_statistics():
+            check_array(x, "input", min_ndim=0)
+            y, fused = batch_norm_eval(x, self.buffers["running_mean"], self.buffers["running_var"], weight, bias,
+                                       self.eps)
+            return self._finish_forward(x, y, fused)
+        y, fused, mean, var = batch_norm_train(x, weight, bias, self.eps)
+        if not (np.isfinite(mean).all() and np.isfinite(var).all()):
+            check_array(x, "input", min_ndim=0)  # names a NaN or infinity before the running statistics see it
+        if self.training and self.track_running_stats:
+            self._update_running_stats(mean, var, fused.count)
+        return self._finish_forward(x, y, fused)
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        cache, grad_output = self._restore(grad_output, finite=False)
+        return self._finish_backward(grad_output, *batch_norm_backward(grad_output, cache.fused))
+
+    def _update_running_stats(self, mean: np.ndarray, var: np.ndarray, count: int) -> None:
         self.buffers["num_batches_tracked"] += 1
         factor = (1.0 / float(self.buffers["num_batches_tracked"]) if self.momentum is None
                   else float(self.momentum))
-        unbiased = values["var"].reshape(-1) * (count / (count - 1))
-        for name, batch in (("running_mean", values["mean"].reshape(-1)), ("running_var", unbiased)):
+        unbiased = var * (count / (count - 1))
+        for name, batch in (("running_mean", mean), ("running_var", unbiased)):
             buffer = self.buffers[name]
             buffer *= 1 - factor
             buffer += factor * batch
@@ -176,17 +239,32 @@ class LayerNorm(_Normalisation):
             raise ValueError(f"normalized_shape must be positive integers, not {normalized_shape!r}")
         self.normalized_shape, self.eps, self.affine = tuple(int(s) for s in shape), _check_eps(eps), bool(
             elementwise_affine)
-        if self.affine:
-            self.register_parameter("weight", np.ones(self.normalized_shape, dtype=dtype))
-            self.register_parameter("bias", np.zeros(self.normalized_shape, dtype=dtype))
+        self.register_parameter("weight", np.ones(self.normalized_shape, dtype=dtype) if self.affine else None)
+        self.register_parameter("bias", np.zeros(self.normalized_shape, dtype=dtype) if self.affine else None)
 
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        x = check_array(x, "input", min_ndim=len(self.normalized_shape))
+    def _checked(self, x) -> np.ndarray:
+        x = check_array(x, "input", min_ndim=len(self.normalized_shape), finite=False)
+        self.check_dtype(x)
         k = len(self.normalized_shape)
         if x.shape[-k:] != self.normalized_shape:
             raise ValueError(f"input of shape {x.shape} does not end with normalized_shape {self.normalized_shape}")
-        axes = tuple(range(x.ndim - k, x.ndim))
-        return self._run(x, NORMALISATION_GRAPH, {}, axes, (1,) * (x.ndim - k) + self.normalized_shape)
+        return x
+
+    def _stage(self, x):
+        k = len(self.normalized_shape)
+        return NORMALISATION_GRAPH, {}, tuple(range(x.ndim - k, x.ndim)), (1,) * (x.ndim - k) + self.normalized_shape
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        x = self._checked(x)
+        size = int(np.prod(self.normalized_shape))
+        y, fused = layer_norm_forward(x, size, self.params.get("weight"), self.params.get("bias"), self.eps)
+        if not (np.isfinite(fused.mean).all() and np.isfinite(fused.inv_std).all()):
+            check_array(x, "input", min_ndim=0)
+        return self._finish_forward(x, y, fused)
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        cache, grad_output = self._restore(grad_output, finite=False)
+        return self._finish_backward(grad_output, *layer_norm_backward(grad_output, cache.fused))
 
     def extra_repr(self) -> str:
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.affine}"

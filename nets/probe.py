@@ -10,7 +10,7 @@ from . import init
 from .activations import ReLU, Tanh
 from .container import Sequential
 from .linear import Linear
-from .module import Module, check_array
+from .module import Module, check_array, no_grad
 
 __all__ = ["mlp", "LayerStatistics", "layer_statistics", "linear_output_second_moments", "reinitialise", "INITIALISERS"]
 
@@ -95,13 +95,14 @@ def layer_statistics(model: Sequential, x: np.ndarray, grad_output: np.ndarray |
 
 
 def linear_output_second_moments(model: Sequential, x: np.ndarray) -> np.ndarray:
-    """Forward only: the mean of a² over batch and units at the output of every Linear layer."""
+    """Forward only (under no_grad): the mean of a² over batch and units at the output of every Linear layer."""
     h = check_array(x, "x", min_ndim=2)
     moments = []
-    for module in model:
-        h = module(h)
-        if isinstance(module, Linear):
-            moments.append(float(np.mean(h * h)))
+    with no_grad():
+        for module in model:
+            h = module(h)
+            if isinstance(module, Linear):
+                moments.append(float(np.mean(h * h)))
     return np.array(moments)
 
 

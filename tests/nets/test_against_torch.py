@@ -104,3 +104,26 @@ def test_softmax_cross_entropy_matches_torch_for_hard_and_soft_targets():
         theirs.backward()
         assert value == pytest.approx(theirs.item(), abs=1e-12)
         assert np.allclose(loss.backward(), lt.grad.numpy(), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(("ours", "theirs", "shape"), [
+    (lambda: nets.BatchNorm1d(16, dtype=np.float32), lambda: torch.nn.BatchNorm1d(16), (64, 16)),
+    (lambda: nets.BatchNorm2d(4, dtype=np.float32), lambda: torch.nn.BatchNorm2d(4), (8, 4, 6, 6)),
+    (lambda: nets.LayerNorm((4, 6), dtype=np.float32), lambda: torch.nn.LayerNorm((4, 6)), (8, 3, 4, 6)),
+])
+def test_float32_fused_layers_match_torch_float32(ours, theirs, shape):
+    rng = np.random.default_rng(4)
+    ours, theirs = ours(), theirs()
+    x = rng.normal(2.0, 3.0, shape).astype(np.float32)
+    dy = rng.normal(size=shape).astype(np.float32)
+    xt = torch.tensor(x, requires_grad=True)
+    yt = theirs(xt)
+    yt.backward(torch.tensor(dy))
+    y, dx = ours(x), ours.backward(dy)
+    assert y.dtype == dx.dtype == np.float32
+    assert np.allclose(y, yt.detach().numpy(), rtol=0, atol=2e-5)
+    assert np.allclose(dx, xt.grad.numpy(), rtol=0, atol=2e-5)
+    assert np.allclose(ours.grads["weight"], theirs.weight.grad.numpy(), rtol=1e-4, atol=1e-4)
+    for name in ("running_mean", "running_var"):
+        if hasattr(theirs, name):
+            assert np.allclose(getattr(ours, name), getattr(theirs, name).numpy(), rtol=1e-5, atol=1e-6)

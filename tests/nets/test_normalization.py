@@ -146,3 +146,101 @@ def test_the_graph_draws_itself_as_dot_and_tikz():
     dot, tikz = nets.NORMALISATION_GRAPH.to_dot("bn"), nets.NORMALISATION_GRAPH.to_tikz()
     assert dot.startswith('digraph "bn"') and '"mean" -> "centred"' in dot
     assert r"\begin{tikzpicture}" in tikz and r"\draw[->] (xhat) -- (scaled);" in tikz
+
+
+FUSED_LAYERS = [
+    (lambda **kw: nets.BatchNorm1d(4, **kw), (10, 4)), (lambda **kw: nets.BatchNorm1d(4, **kw), (6, 4, 7)),
+    (lambda **kw: nets.BatchNorm2d(3, **kw), (5, 3, 4, 6)), (lambda **kw: nets.LayerNorm((4, 6), **kw), (5, 3, 4, 6)),
+    (lambda **kw: nets.LayerNorm(5, **kw), (7, 5)),
+    (lambda **kw: nets.BatchNorm2d(3, affine=False, **kw), (2, 3, 2, 5)),
+    (lambda **kw: nets.BatchNorm1d(4, track_running_stats=False, **kw), (3, 4, 2)),
+    (lambda **kw: nets.LayerNorm(6, elementwise_affine=False, **kw), (3, 6)),
+]
+
+
+@pytest.mark.parametrize(("make", "shape"), FUSED_LAYERS)
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_the_fused_layer_matches_the_staged_graph_to_round_off(make, shape, mode):
+    rng = np.random.default_rng(6)
+    layer = make()
+    for p in layer.parameters().values():
+        p[...] = rng.normal(size=p.shape)
+    for _ in range(3):  # running statistics away from their initial values
+        layer(rng.normal(-1.0, 2.0, shape))
+    layer.train(mode == "train")
+    layer.clear_caches()
+    layer.zero_grad()
+    x, dy = rng.normal(2.0, 3.0, shape), rng.normal(size=shape)
+    buffers = {name: b.copy() for name, b in layer.named_buffers()}
+    staged = layer.staged(x, dy)
+    assert all(np.array_equal(b, buffers[name]) for name, b in layer.named_buffers())
+    assert layer.pending_backwards == 0 and all(not g.any() for g in layer.gradients().values())
+    y = layer(x)
+    dx = layer.backward(dy)
+    assert _relative(y, staged.output) < AGREE
+    assert _relative(dx, staged.grads["input"]) < AGREE
+    assert set(staged.grads) == {"input"} | set(layer.params)
+    for name in layer.params:
+        assert _relative(layer.grads[name], staged.grads[name]) < AGREE
+
+
+@pytest.mark.parametrize(("make", "shape"), FUSED_LAYERS[:4])
+def test_float32_fused_layers_agree_with_the_float64_staged_graph(make, shape):
+    rng = np.random.default_rng(7)
+    exact, single = make(), make(dtype=np.float32)
+    x, dy = rng.normal(2.0, 3.0, shape), rng.normal(size=shape)
+    staged = exact.staged(x, dy)
+    y = single(x.astype(np.float32))
+    dx = single.backward(dy.astype(np.float32))
+    assert y.dtype == dx.dtype == np.float32
+    assert _relative(y, staged.output) < 1e-5 and _relative(dx, staged.grads["input"]) < 1e-5
+
+
+def test_a_nan_gradient_is_reported_and_leaves_the_parameter_gradients_alone():
+    bn = nets.BatchNorm1d(2)
+    bn(np.arange(8.0).reshape(4, 2))
+    dy = np.ones((4, 2))
+    dy[2, 1] = np.inf
+    with pytest.raises(ValueError, match="grad_output contains NaN or infinite"), np.errstate(invalid="ignore"):
+        bn.backward(dy)
+    assert not bn.grads["weight"].any()
+
+
+def test_staged_checks_its_arguments_like_forward():
+    with pytest.raises(ValueError, match="num_features=3"):
+        nets.BatchNorm1d(3).staged(np.zeros((4, 5)))
+    with pytest.raises(ValueError, match="grad_output has shape"):
+        nets.LayerNorm(3).staged(np.zeros((4, 3)), np.zeros((3, 4)))
+
+
+@pytest.mark.parametrize("layer", [nets.LayerNorm(3), nets.BatchNorm2d(3), nets.BatchNorm1d(3).eval()])
+def test_a_nan_or_infinite_input_is_reported_by_every_normalisation(layer):
+    x = np.ones((2, 3, 2, 2)) if isinstance(layer, nets.BatchNorm2d) else np.ones((4, 3))
+    x.reshape(-1)[5] = np.inf
+    with pytest.raises(ValueError, match="input contains NaN or infinite"), np.errstate(invalid="ignore"):
+        layer(x)
+
+
+@pytest.mark.parametrize(("make", "shape"), FUSED_LAYERS[:3] + FUSED_LAYERS[5:7])
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_batchnorm_split_over_threads_matches_the_staged_graph(make, shape, mode, monkeypatch):
+    monkeypatch.setattr(nets.fused_norm, "PARALLEL_MIN", 1)
+    threads = nets.fused_norm.get_num_threads()
+    nets.fused_norm.set_num_threads(3)
+    try:
+        rng = np.random.default_rng(8)
+        layer = make()
+        layer(rng.normal(size=shape))
+        layer.train(mode == "train")
+        x, dy = rng.normal(2.0, 3.0, shape), rng.normal(size=shape)
+        staged = layer.staged(x, dy)
+        layer.clear_caches()
+        layer.zero_grad()
+        assert _relative(layer(x), staged.output) < AGREE
+        assert _relative(layer.backward(dy), staged.grads["input"]) < AGREE
+        for name in layer.params:
+            assert _relative(layer.grads[name], staged.grads[name]) < AGREE
+    finally:
+        nets.fused_norm.set_num_threads(threads)
+    with pytest.raises(ValueError, match="count"):
+        nets.fused_norm.set_num_threads(0)
