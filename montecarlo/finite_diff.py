@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nets import Module
+from nets import Module, no_grad
 
 from .evidence import Evidence
 
@@ -115,12 +115,14 @@ def check_module(module: Module, x: np.ndarray, *, rng: np.random.Generator,
     """Check ``module.backward`` for the input and every parameter, on f = ⟨v, module(x)⟩ with v
     standard normal. Returns one GradientError per tensor ("input", then parameter names)."""
     x = np.array(x, dtype=np.float64)
-    y = module.forward(x)
+    with no_grad():
+        y = module.forward(x)
     v = rng.standard_normal(y.shape)
     noise = 8 * EPS * float(np.sum(np.abs(v * y)))
 
     def f() -> float:
-        return float(np.sum(v * module.forward(x)))
+        with no_grad():
+            return float(np.sum(v * module.forward(x)))
 
     module.zero_grad()
     module.forward(x)
@@ -139,7 +141,12 @@ def check_loss(loss: Module, x: np.ndarray, target: np.ndarray, *, rng: np.rando
     value = loss.forward(x, target)
     analytic = loss.backward(1.0)
     noise = 8 * EPS * max(abs(value), 1.0)
-    return gradient_error(lambda: loss.forward(x, target), x, analytic, name="input", rng=rng, full=full, noise=noise)
+
+    def f() -> float:
+        with no_grad():
+            return loss.forward(x, target)
+
+    return gradient_error(f, x, analytic, name="input", rng=rng, full=full, noise=noise)
 
 
 def fd_evidence(claim_id: str, label: str, error: GradientError, seed: int) -> Evidence:

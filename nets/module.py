@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import warnings
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -95,7 +94,6 @@ class Module:
         self.training = True
         self._absent: set[str] = set()
         self._pending: list[_Pending] = []
-        self._last: _Pending | None = None
 
     # ----- parameters, buffers and attribute access -----
 
@@ -149,8 +147,7 @@ class Module:
         """Push ``cache`` for the backward of the forward that returned ``output`` (grad mode only)."""
         if is_grad_enabled():
             output = np.asarray(output)
-            self._last = _Pending(cache, output.shape, output.dtype)
-            self._pending.append(self._last)
+            self._pending.append(_Pending(cache, output.shape, output.dtype))
 
     def _restore(self, grad_output, *, finite: bool = True) -> tuple[Any, np.ndarray]:
         """Pop the most recent forward's cache; ``grad_output`` checked against that forward's
@@ -176,21 +173,8 @@ class Module:
     def clear_caches(self) -> None:
         """Drop every pending forward of this module and its children (like freeing torch's graph)."""
         self._pending.clear()
-        self._last = None
         for child in self.children().values():
             child.clear_caches()
-
-    def _saved(self):
-        """Deprecated: the most recent forward's cache, popped or not (the single cache slot of old);
-        for the normalisation layers, the staged pass of that input (its ``.values``)."""
-        warnings.warn("Module._saved() is deprecated: use the public API (e.g. the normalisation layers' "
-                      "staged())", DeprecationWarning, stacklevel=2)
-        if self._last is None:
-            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
-        return self._saved_view(self._last.cache)
-
-    def _saved_view(self, cache):
-        return cache
 
     def check_dtype(self, x: np.ndarray, name: str = "input") -> None:
         """TypeError when ``x``'s float dtype differs from the module's own floating arrays."""

@@ -18,7 +18,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from .fused_norm import (BatchNormCache, LayerNormCache, batch_norm_backward, batch_norm_eval, batch_norm_train,
+from .fused_norm import (batch_norm_backward, batch_norm_eval, batch_norm_train,
                          layer_norm_backward, layer_norm_forward)
 from .graph import Graph, Node
 from .linear import Linear
@@ -67,14 +67,6 @@ class StagedPass:
     grads: dict[str, np.ndarray] | None = None
 
 
-@dataclass
-class _NormCache:
-    """A pending forward: the fused kernel's cache, and the input (for the deprecated ``_saved()``)."""
-
-    fused: BatchNormCache | LayerNormCache
-    input: np.ndarray
-
-
 def _check_eps(eps) -> float:
     if isinstance(eps, bool) or not isinstance(eps, Real) or not np.isfinite(eps) or eps <= 0:
         raise ValueError(f"eps must be a positive number, not {eps!r}")
@@ -113,11 +105,8 @@ class _Normalisation(Module):
         return StagedPass(values, values["y"], result)
 
     def _finish_forward(self, x: np.ndarray, y: np.ndarray, fused) -> np.ndarray:
-        self._save(_NormCache(fused, x), y)
+        self._save(fused, y)
         return y
-
-    def _saved_view(self, cache: _NormCache) -> StagedPass:
-        return self.staged(cache.input)
 
     def _finish_backward(self, grad_output, grad_input, grad_weight, grad_bias) -> np.ndarray:
         if not np.isfinite(grad_bias).all():
@@ -198,7 +187,7 @@ class _BatchNorm(_Normalisation):
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         cache, grad_output = self._restore(grad_output, finite=False)
-        return self._finish_backward(grad_output, *batch_norm_backward(grad_output, cache.fused))
+        return self._finish_backward(grad_output, *batch_norm_backward(grad_output, cache))
 
     def _update_running_stats(self, mean: np.ndarray, var: np.ndarray, count: int) -> None:
         self.buffers["num_batches_tracked"] += 1
@@ -264,7 +253,7 @@ class LayerNorm(_Normalisation):
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         cache, grad_output = self._restore(grad_output, finite=False)
-        return self._finish_backward(grad_output, *layer_norm_backward(grad_output, cache.fused))
+        return self._finish_backward(grad_output, *layer_norm_backward(grad_output, cache))
 
     def extra_repr(self) -> str:
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.affine}"

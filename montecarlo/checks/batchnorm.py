@@ -370,7 +370,8 @@ declare("bn.input_gradient", "F", run=_input_gradient, judge=_judge_input_gradie
 
 def _computation_graph(derivation, rng, seed):
     """The staged graph (nets.NORMALISATION_GRAPH, run through its public forward) gives every derived
-    stage, and BatchNorm1d's output equals the graph's y; the drawings are that same graph."""
+    stage; BatchNorm1d's fused forward and backward equal the graph's (``layer.staged``), so the
+    drawings show what the layer computes."""
     from derivations.batchnorm_backward import beta, eps, gamma
 
     x = rng.normal(size=(3, 1))
@@ -378,6 +379,7 @@ def _computation_graph(derivation, rng, seed):
     layer = nets.BatchNorm1d(1)
     layer.params["weight"][...], layer.params["bias"][...] = g, b
     y = layer(x)
+    upstream = rng.normal(size=x.shape)
     values = nets.NORMALISATION_GRAPH.forward({"x": x, "weight": np.array([[g]]), "bias": np.array([[b]])},
                                               axes=(0,), eps=layer.eps)
     symbols = sp.symbols("x1:4", real=True)
@@ -392,8 +394,10 @@ def _computation_graph(derivation, rng, seed):
                                          "derived stage", worst <= AGREE, estimator="worst relative error",
                      estimate=worst, threshold=AGREE, seed=seed),
             _agree(derivation, "BatchNorm1d's output equals the staged graph's y", y, values["y"], seed),
-            Evidence(derivation.id, "N", f"DOT ({dot.count('->')} edges) and TikZ drawn from the graph the backward "
-                                         "runs", dot.count("->") == sum(len(n.inputs) for n in graph.nodes)
+            _agree(derivation, "BatchNorm1d's fused input gradient equals the staged graph's backward",
+                   layer.backward(upstream), layer.staged(x, upstream).grads["input"], seed),
+            Evidence(derivation.id, "N", f"DOT ({dot.count('->')} edges) and TikZ drawn from that staged "
+                                         "graph", dot.count("->") == sum(len(n.inputs) for n in graph.nodes)
                      and tikz.count(r"\draw") == dot.count("->"), estimator="edges", estimate=dot.count("->"),
                      seed=seed)]
 

@@ -139,13 +139,3 @@ def test_clear_caches_empties_a_container_and_its_children():
     assert model.pending_backwards == 3 and model[1].pending_backwards == 3
     model.clear_caches()
     assert model.pending_backwards == 0 and model[0].pending_backwards == 0 and model[1].pending_backwards == 0
-
-
-def test_the_deprecated_saved_shim_returns_the_latest_staged_values():
-    bn = nets.BatchNorm1d(2)
-    x = np.array([[1.0, 2.0], [3.0, 6.0], [0.0, 1.0]])
-    bn(x)
-    bn.backward(np.ones_like(x))
-    with pytest.warns(DeprecationWarning):
-        values = bn._saved().values
-    assert np.allclose(values["var"].reshape(-1), x.var(axis=0))
