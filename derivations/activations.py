@@ -43,8 +43,7 @@ def relu_layer(inputs: sp.Matrix, upstream: sp.Matrix) -> tuple[sp.Matrix, sp.Ma
 def _relu_example() -> Derivation:
     forward, backward = relu_layer(SEED_004_X, SEED_004_DY)
     return Derivation(
-        id="relu.forward_backward_example", title="Forward and backward pass of a ReLU layer",
-        source="seed 004, Problem 6", checks="N", symbols=(),
+        id="relu.forward_backward_example", symbols=(),
         assumptions=("the seed's 4x4 input $x$ and upstream gradient $dL/dy$, taken as exact decimals",),
         steps=[Step(SEED_004_X.applyfunc(lambda value: sp.Max(value, 0, evaluate=False)), ""),
                Step(SEED_004_Y, "max(x, 0) entry by entry: x where x > 0, 0 elsewhere")],
@@ -68,8 +67,7 @@ def elu(value=x, scale=alpha) -> sp.Expr:
 def _relatives() -> Derivation:
     d_leaky, d_elu = sp.diff(leaky_relu(), x), sp.diff(elu(), x)
     return Derivation(
-        id="activations.relatives", title="Leaky ReLU and ELU, forward and backward", source="seed 004, section 6",
-        checks="F", symbols=(slope, alpha),
+        id="activations.relatives", symbols=(slope, alpha),
         assumptions=("leaky ReLU with negative slope $s$; ELU with scale $\\alpha$ (PyTorch's names: "
                      "\\texttt{negative\\_slope}, \\texttt{alpha})",),
         steps=[Step(sp.Derivative(elu(), x), ""),
@@ -108,8 +106,7 @@ def _softmax_ce() -> Derivation:
     gradient = sp.Matrix([sp.simplify(sp.diff(objective, zj)) for zj in z])
     seed_001 = -objective
     return Derivation(
-        id="loss.softmax_ce_gradient", title="Gradient of softmax cross-entropy", source="seed 001",
-        checks="SF", symbols=tuple(z) + tuple(y.free_symbols),
+        id="loss.softmax_ce_gradient", symbols=tuple(z) + tuple(y.free_symbols),
         assumptions=("targets sum to one (one-hot or soft)", f"{classes} classes; the algebra is the same for any C"),
         steps=[Step(gradient, ""), Step(softmax - y, "d/dz_j log sum_i exp z_i = softmax_j; sum_i y_i = 1")],
         result=gradient, expected=softmax - y,

@@ -98,8 +98,7 @@ def _param_gradients() -> Derivation:
     f = sum(gi * (gamma * xh + beta) for gi, xh in zip(g, xhat))
     d_gamma, d_beta = sp.diff(f, gamma), sp.diff(f, beta)
     return Derivation(
-        id="bn.param_gradients", title="Gradients of batch norm with respect to gamma and beta",
-        source="seed 004, Problem 2", checks="SF", symbols=(gamma, beta), convention=SEED_002,
+        id="bn.param_gradients", symbols=(gamma, beta), convention=SEED_002,
         assumptions=("$f = \\sum_i g_i y_i$ for upstream gradients $g_i = \\partial f/\\partial y_i$; a batch of m = 4 symbols",),
         steps=[Step(d_gamma, ""), Step(sum(gi * xh for gi, xh in zip(g, xhat)), "dy_i/dgamma = xhat_i")],
         result=sp.Eq(sp.Symbol(r"\partial f/\partial\gamma"), d_gamma), values={"target": d_gamma, "beta": d_beta},
@@ -179,8 +178,7 @@ def _input_gradient() -> Derivation:
     facts += [Fact(f"the slip '{name}' differs from the derivative", in_independent_summary(slip), derived,
                    holds=False) for name, slip in SLIPS.items()]
     return Derivation(
-        id="bn.input_gradient", title="Gradient of batch norm with respect to its input",
-        source="seed 004, Problem 3", checks="SF", symbols=tuple(_S.values()), convention=SEED_002,
+        id="bn.input_gradient", symbols=tuple(_S.values()), convention=SEED_002,
         assumptions=("$f = \\sum_j g_j y_j$, $g_j = \\partial f/\\partial y_j$, over a batch of symbolic size $m$; "
                      "$x$, $g$ indexed symbols, $1 \\le k \\le m$",
                      "summary symbols: $s = \\sqrt{\\sigma_B^2+\\varepsilon}$, $\\hat x = (x_k - \\mu_B)/s$, "
@@ -242,8 +240,7 @@ def _computation_graph() -> Derivation:
         Step(stages["y"], "the node mu_B: the mean of the batch", rule=node_value("mean", mean)),
     ]
     return Derivation(
-        id="bn.computation_graph", title="The computation graph of batch norm", source="seed 004, Problem 2.1",
-        checks="N", symbols=(gamma, beta, eps), convention=SEED_002,
+        id="bn.computation_graph", symbols=(gamma, beta, eps), convention=SEED_002,
         assumptions=(r"nodes: $x_i$, $\mu_B$ = mean, $x_i-\mu_B$, $(x_i-\mu_B)^2$, $\sigma_B^2$ = mean, "
                      r"$\sigma_B^2+\varepsilon$, $1/\sqrt{\cdot}$, $\hat x_i$, $\gamma\hat x_i$, $y_i = \gamma\hat x_i + \beta$",),
         steps=steps, evaluate=radicands_expanded,

@@ -101,8 +101,7 @@ def _mahalanobis() -> Derivation:
         Step(target[0], "sigma_B^2 = (1/n) sum_i (w^T(x_i - xbar))^2 = w^T X w"),
     ]
     return Derivation(
-        id="bn.mahalanobis_form", title="Batch norm as a Mahalanobis-normalised projection",
-        source="seed 000, Assignment 2 a)", checks="SMN", symbols=(beta, gamma), convention=SEED_000,
+        id="bn.mahalanobis_form", symbols=(beta, gamma), convention=SEED_000,
         assumptions=(r"$a_i = w^\top x_i + b$; $\mu_B$, $\sigma_B^2$ the batch mean and biased variance; $\varepsilon = 0$",
                      r"$X = \frac1n\sum_i (x_i-\bar x)(x_i-\bar x)^\top$, $\|w\|_X = (w^\top X w)^{1/2}$",
                      "shown for symbolic n and d in matrix algebra (X an n x d matrix symbol), and entry by entry "
@@ -141,8 +140,7 @@ def _bias_invariance() -> Derivation:
         return radicands_expanded(expr.replace(var_B, lambda _: variance).subs(batch).doit())
 
     return Derivation(
-        id="bn.bias_invariance", title="Batch norm does not depend on the bias", source="seed 000, Assignment 2 a)",
-        checks="SN", symbols=(b,), convention=SEED_000,
+        id="bn.bias_invariance", symbols=(b,), convention=SEED_000,
         assumptions=("the batch of \\texttt{bn.mahalanobis\\_form}",),
         steps=[Step(sp.Derivative((a_1(b) - mu_B(b)) / sp.sqrt(var_B(b)) * beta + gamma, b), ""),
                Step(sp.Derivative(projection / sp.sqrt(quadratic) * beta + gamma, b),
@@ -188,8 +186,7 @@ def _scale_invariance() -> Derivation:
              rule=by_definition_of_y),
     ]
     return Derivation(
-        id="bn.scale_invariance", title="Batch norm ignores the scale of w (and flips with its sign)",
-        source="seed 000, Assignment 2 a)", checks="SN", symbols=(c, y), convention=SEED_000,
+        id="bn.scale_invariance", symbols=(c, y), convention=SEED_000,
         assumptions=("the batch of \\texttt{bn.mahalanobis\\_form}; $w \\to c\\,w$ with $c \\neq 0$",),
         steps=steps, result=sp.Eq(sp.Symbol("y_i(cw)"), derived), values={"target": derived},
         facts=[Fact("the centred pre-activation scales by c", numerator_ratio, c),
@@ -230,8 +227,7 @@ def _output_stats() -> Derivation:
         return radicands_expanded(sp.sympify(expr).subs(statistics))
 
     return Derivation(
-        id="bn.output_stats_at_init", title="Batch statistics of the BN output at initialisation",
-        source="seed 000, Assignment 2 b)", checks="SN", symbols=(), convention=SEED_000,
+        id="bn.output_stats_at_init", symbols=(), convention=SEED_000,
         assumptions=("$\\beta = 1$, $\\gamma = 0$; a batch of three values $a_1, a_2, a_3$ (symbols)",),
         steps=steps, evaluate=on_the_batch,
         result=sp.Eq(sp.Symbol("(mean, variance)"), sp.Tuple(mean_y, variance_y)),
@@ -268,8 +264,7 @@ def _identity_init() -> Derivation:
         return value.subs(statistics)
 
     return Derivation(
-        id="bn.identity_init", title="Initialising BN as the identity", source="seed 000, Assignment 2 c)",
-        checks="SN", symbols=(), convention=SEED_000,
+        id="bn.identity_init", symbols=(), convention=SEED_000,
         assumptions=("a batch of three values $a_i$ of $a = Wx + b$ with statistics $\\mu_B$, $\\sigma_B^2$",),
         steps=steps, evaluate=solved_for_beta,
         result=sp.Eq(sp.Symbol("(beta, gamma)"), sp.Tuple(solution[beta], solution[gamma])),
@@ -322,8 +317,7 @@ def _layernorm() -> Derivation:
     one_row = W.copy()
     one_row[0, :] = c * W[0, :]
     return Derivation(
-        id="bn.layernorm_contrast", title="Layer norm and weight norm against batch norm",
-        source="seed 000, Assignment 2 a)", checks="SN", symbols=(c, t), convention=SEED_000,
+        id="bn.layernorm_contrast", symbols=(c, t), convention=SEED_000,
         assumptions=("layer norm: statistics over the units of one example, no batch; weight norm: "
                      r"$y = \frac{w^\top x}{\|w\|}\beta + \gamma$ (the seed's 'plain $\|w\|$', no mean subtraction)",),
         steps=steps, result=sp.Eq(sp.Symbol("y_1"), plain[0]), values={"target": plain[0]},
@@ -356,8 +350,7 @@ def _reparametrization() -> Derivation:
     folded_weight = sp.Matrix([expanded.coeff(xj) for xj in x])
     folded_bias = sp.simplify(expanded.subs({xj: 0 for xj in x}))
     return Derivation(
-        id="bn.reparametrization", title="Folding batch norm into the linear layer", source="seed 002",
-        checks="SN", symbols=(gamma, beta), convention=SEED_002,
+        id="bn.reparametrization", symbols=(gamma, beta), convention=SEED_002,
         assumptions=(r"$\sigma_B$ stands for $\sqrt{\sigma_B^2+\varepsilon}$; in eval mode $\mu_B, \sigma_B^2$ are the "
                      "running statistics",),
         steps=[Step(sp.Subs(bn, tuple(x), (0,) * d), ""),
@@ -413,8 +406,7 @@ def _train_eval() -> Derivation:
         return sp.expand(sp.expand(value.subs(m, 1 - keep), power_exp=True)).subs(keep, 1 - m)
 
     return Derivation(
-        id="bn.train_eval", title="Running statistics in training, used in eval", source="seeds 001 and 002",
-        checks="N", symbols=(mu, s2, B, m, t), convention=SEED_002,
+        id="bn.train_eval", symbols=(mu, s2, B, m, t), convention=SEED_002,
         assumptions=("batches of B i.i.d. values with mean $\\mu$ and variance $s^2$; PyTorch's update "
                      "$r \\leftarrow (1-m) r + m\\,\\hat s$ with momentum $m = 0.1$, \\texttt{running\\_var} from the unbiased "
                      "batch variance, starting at 0 (mean) and 1 (variance)",),

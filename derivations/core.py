@@ -112,8 +112,6 @@ class Derivation:
     answer : the answer in words, for claims that are questions.
     evaluate : maps a step expression to a canonical value before links are compared
         (e.g. the moment algebra that evaluates unevaluated expectations).
-    chain_ends_in_target : whether the chain's last expression must equal the target
-        (False where the chain proves a lemma and the target is computed beside it).
     equivalent : decides whether a candidate equals the target, where plain symbolic
         equality is not the right test (summary symbols that depend on each other).
     """
@@ -132,7 +130,6 @@ class Derivation:
     answer: str = ""
     convention: str = ""
     evaluate: Callable[[sp.Basic], sp.Basic] = staticmethod(lambda e: e)
-    chain_ends_in_target: bool = True
     equivalent: Callable[[sp.Basic], bool] | None = None
     info: ClaimInfo | None = None
 
@@ -190,7 +187,7 @@ class Derivation:
                     f"{sp.sstr(before)} != {sp.sstr(after)} ({outcome.describe()})"
                 )
             verified += 1
-        if self.steps and self.chain_ends_in_target:
+        if self.steps:
             last = self.evaluate(self.steps[-1].expr)
             outcome = compare(last, self.target, seconds=None)
             if not outcome.equal:

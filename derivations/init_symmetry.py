@@ -60,8 +60,7 @@ def _zero_init() -> Derivation:
     gradients = {name: _at(_gradient(objective, m), zero) for name, m in params.items()}
     hidden_silent = [n for n in ("W1", "b1", "W2", "b2") if gradients[n].is_zero_matrix]
     return Derivation(
-        id="init.zero_init_symmetry", title="All-zero initialisation", source="seed 001; seed 002 (1)",
-        checks="SN", symbols=(),
+        id="init.zero_init_symmetry", symbols=(),
         assumptions=(r"three layers, hidden activation $f$ generic, sigmoid output, loss $l(\hat y, y)$ generic",
                      "every weight and bias zero"),
         steps=[Step(output, ""), Step(1 / (1 + sp.exp(0)), "every pre-activation is W a + b = 0"),
@@ -127,8 +126,7 @@ def _constant_init() -> Derivation:
         Step(sp.Integer(0), "P fixes the constant point: P(theta_c) = theta_c"),
     ]
     return Derivation(
-        id="init.constant_init_symmetry", title="Constant initialisation keeps units identical",
-        source="seed 001; seed 002", checks="SN", symbols=(c,),
+        id="init.constant_init_symmetry", symbols=(c,),
         assumptions=("every weight and bias equal to $c \\neq 0$; generic activation $f$ and loss $l$",
                      "$P$ swaps hidden units 1 and 2 of layer 1; $\\theta_c$ is the constant point"),
         steps=steps,
@@ -198,8 +196,7 @@ def _vanishing_chain() -> Derivation:
     depths = {f"overflow_{dt}": overflow_depth(sp.Rational(6, 5), dt) for dt in IEEE_LIMITS}
     depths |= {f"underflow_{dt}": underflow_depth(sp.Rational(1, 2), dt) for dt in IEEE_LIMITS}
     return Derivation(
-        id="init.vanishing_chain", title="Exploding and vanishing signals through W = cI",
-        source="seed 001", checks="SN", symbols=(c, L),
+        id="init.vanishing_chain", symbols=(c, L),
         assumptions=(r"$\hat y = W^L \cdots W^1 x$, linear activation, $W^k = cI$",
                      r"$r(L) = y_L/x$, the output of $L$ layers per unit of input",
                      r"loss with upstream gradient $g = \partial l/\partial \hat y$; unit input $x = 1$ for the "
@@ -231,8 +228,7 @@ def _node_statistics() -> Derivation:
     alpha = sp.Function("alpha")  # alpha(j) stands for alpha_k at depth k = j, as rsolve solved it
     he = alpha_k.subs(v, 2 / n)
     return Derivation(
-        id="init.node_statistics", title="Node statistics of a deep ReLU network", source="seed 002, slides 3 and 5",
-        checks="MN", symbols=(n, v, chi0, k),
+        id="init.node_statistics", symbols=(n, v, chi0, k),
         assumptions=("equal widths $n$, weights i.i.d. $\\mathcal{N}(0, v)$, inputs with "
                      "$\\mathbb{E}[x_j^2] = \\chi_0$, biases zero",),
         steps=[Step(alpha(k), ""),

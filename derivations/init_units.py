@@ -21,7 +21,6 @@ sigma = sp.Symbol("sigma", positive=True)
 j = sp.Symbol("j", positive=True, integer=True)
 W, X = sp.IndexedBase("W"), sp.IndexedBase("x")
 unit = sp.Sum(W[j] * X[j], (j, 1, d))
-SOURCE = "seed 003, Problem 1"
 
 
 def _unit_model() -> MomentModel:
@@ -46,8 +45,7 @@ def _linear_unit() -> Derivation:
         Step(sp.Eq(sigma, derived), "solve for sigma"),
     ]
     return Derivation(
-        id="init.linear_unit_variance", title="Initialisation variance of a linear unit", source=SOURCE + " a)",
-        checks="SM", symbols=(d,),
+        id="init.linear_unit_variance", symbols=(d,),
         assumptions=(r"$u = Wx + b$, $b = 0$; $x_j$ zero mean, unit variance; $W_{ij}$ mean 0, variance "
                      r"$\sigma$ (the seed's letter for the variance); $d = d_x$",),
         steps=steps, result=sp.Eq(sigma, derived), expected=1 / d,
@@ -109,8 +107,7 @@ def _shifted_relu() -> Derivation:
     ratio = sp.gamma(m + sp.S.Half) ** 2 / (sp.gamma(m) * sp.gamma(m + 1))
     variance_at_large = (sigma * d / 2 - sigma * (stats_expectation(Chi("r", d)) / sp.sqrt(2 * sp.pi)) ** 2)
     return Derivation(
-        id="init.shifted_relu_variance", title="Initialisation variance of a shifted ReLU unit",
-        source=SOURCE + " b)", checks="SM", symbols=(d,),
+        id="init.shifted_relu_variance", symbols=(d,),
         assumptions=(r"$u' = \mathrm{relu}(Wx + b) - b'$, $b = 0$; $x_j$ zero mean, unit variance",
                      r"large width: $s = \sum_j W_{ij}x_j$ is Gaussian $\mathcal{N}(0, d\sigma)$ (central limit "
                      r"theorem); exact at any width when $\|x\|^2 = d$ (e.g. $x_j = \pm 1$)"),

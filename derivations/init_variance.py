@@ -29,7 +29,6 @@ i = sp.Symbol("i", integer=True, positive=True)
 w_, x_ = sp.IndexedBase("w"), sp.IndexedBase("x")
 preactivation = sp.Sum(w_[i] * x_[i], (i, 1, n))
 
-SOURCE_000 = "seed 000, Assignment 1"
 
 
 def _weight_model(weight_mean=0) -> MomentModel:
@@ -58,8 +57,7 @@ def _preact_mean() -> Derivation:
     ]
     derived = model.expect(preactivation)
     return Derivation(
-        id="init.preact_mean", title="The pre-activation has mean zero", source=SOURCE_000 + " a)",
-        checks="SM", symbols=(n, mu, chi, v),
+        id="init.preact_mean", symbols=(n, mu, chi, v),
         assumptions=(r"$a = w^\top x = \sum_{i=1}^n w_i x_i$",
                      r"$\mathbb{E}[w_i] = 0$, $w$ independent of $x$"),
         steps=steps, result=sp.Eq(Expectation(sp.Symbol("a")), derived), expected=sp.Integer(0),
@@ -88,8 +86,7 @@ def _preact_var() -> Derivation:
     derived = model.variance(preactivation)
     with_mean = _weight_model(m).variance(preactivation)
     return Derivation(
-        id="init.preact_var", title="Variance of the pre-activation", source=SOURCE_000 + " a)",
-        checks="SM", symbols=(n, v, chi, mu),
+        id="init.preact_var", symbols=(n, v, chi, mu),
         assumptions=(r"$\mathbb{E}[x_i] = \mu$, $\mathbb{E}[x_i^2] = \chi$ (the $x_i$ need not be independent)",
                      r"$w_i$ i.i.d., $\mathbb{E}[w_i] = 0$, $\mathbb{V}[w_i] = v$, $w$ independent of $x$"),
         steps=steps, result=sp.Eq(Variance(sp.Symbol("a")), derived), expected=n * v * chi,
@@ -120,8 +117,7 @@ def _preact_symmetric() -> Derivation:
     ]
     third = symmetric_w.expect(preactivation**3)
     return Derivation(
-        id="init.preact_symmetric", title="A symmetric weight distribution gives a symmetric pre-activation",
-        source=SOURCE_000 + " b)", checks="SM", symbols=(n, v, chi, mu),
+        id="init.preact_symmetric", symbols=(n, v, chi, mu),
         assumptions=(r"$w \overset{d}{=} -w$, $w$ independent of $x$",),
         steps=steps, result=sp.Eq(Expectation(sp.Symbol("a") ** 3), third),
         values={"target": third}, evaluate=symmetric_w.evaluate,
@@ -202,8 +198,7 @@ def _relu_second_moment() -> Derivation:
                       normal_form(Expectation(relu(a) ** 2)), normal_form(half * Expectation(a**2)),
                       holds=False))
     return Derivation(
-        id="init.relu_second_moment", title="Second moment of a ReLU of a symmetric variable",
-        source=SOURCE_000 + " c)", checks="SM", symbols=(),
+        id="init.relu_second_moment", symbols=(),
         assumptions=(r"$a$ has a density $p$ with $p(-t) = p(t)$ (so $\mathbb{E}[a] = 0$)",),
         steps=steps, result=sp.Eq(Expectation(relu(a) ** 2), coefficient * Variance(a)),
         values={"target": coefficient, "exponential": relu_second_moment(skewed)},
@@ -279,8 +274,7 @@ def _variance_recursion() -> Derivation:
         (Variance(a_prev), alpha_k1),
     ]
     return Derivation(
-        id="init.variance_recursion", title="Pre-activation variance through a deep ReLU network",
-        source=SOURCE_000 + " d)", checks="SMN", symbols=(n_k1, v_k, alpha_k1),
+        id="init.variance_recursion", symbols=(n_k1, v_k, alpha_k1),
         assumptions=(r"layer $k$: $a^k = W^k x^{k-1}$, $x^{k-1} = \mathrm{relu}(a^{k-1})$; "
                      r"$n = n_{k-1}$, $v = v_k$, $\alpha = \alpha_{k-1}$",
                      r"$W^k$ i.i.d. symmetric, mean 0, variance $v_k$, independent of $x^{k-1}$"),
@@ -307,8 +301,7 @@ def _he_variance() -> Derivation:
     sigma = sp.Symbol("sigma", positive=True)
     fixed = variance_recursion(n, sigma**2, depth=K)
     return Derivation(
-        id="init.he_variance", title="He initialisation", source="seed 000 A1d; seeds 001, 002",
-        checks="SMN", symbols=(n_k1,),
+        id="init.he_variance", symbols=(n_k1,),
         assumptions=("the recursion of \\texttt{init.variance\\_recursion}, with $n = n_{k-1}$, $v = v_k$, "
                      r"$\alpha = \alpha_{k-1}$", r"$\alpha_k = \alpha_{k-1}$ wanted"),
         steps=steps, result=sp.Eq(sp.Symbol("v_k"), derived), expected=2 / n_k1,
@@ -367,8 +360,7 @@ def _lecun_variance() -> Derivation:
     ]
     derived = lecun_variance(d)
     return Derivation(
-        id="init.lecun_variance", title="LeCun initialisation (seed 004 calls it Xavier)",
-        source="seed 001; seed 004 Problem 5", checks="SM", symbols=(d,),
+        id="init.lecun_variance", symbols=(d,),
         assumptions=(r"tanh in its linear regime: $\mathbb{V}[a] = \mathbb{V}[z]$",
                      r"$W_{ij}$, $a_j$ independent, mean zero, bias zero"),
         steps=steps, result=sp.Eq(sp.Symbol("V_W"), derived), expected=1 / d,
@@ -400,8 +392,7 @@ def _glorot_forward() -> Derivation:
     x_k = sp.Sum(W[j] * X[j], (j, 1, n_k1))
     derived = model.variance(x_k)
     return Derivation(
-        id="init.glorot_forward", title="Glorot: forward variance", source="seed 002, Example 1",
-        checks="SM", symbols=(n_k1, omega_k, chi_),
+        id="init.glorot_forward", symbols=(n_k1, omega_k, chi_),
         assumptions=(r"tanh in its linear regime, $f(x) \approx x$; $n = n_{k-1}$, $\omega = \omega_k$",
                      r"$x^{k-1}_j$ i.i.d. mean 0, variance $\chi = \mathbb{V}[x^{k-1}]$; $w_{ij}$ i.i.d. mean 0, "
                      r"variance $\omega_k$"),
@@ -422,8 +413,7 @@ def _glorot_backward() -> Derivation:
     grad = sp.Sum(W[j] * G[j], (j, 1, n_k1))
     derived = model.variance(grad)
     return Derivation(
-        id="init.glorot_backward", title="Glorot: backward variance", source="seed 002, Example 1",
-        checks="SM", symbols=(n_k1, omega, g2),
+        id="init.glorot_backward", symbols=(n_k1, omega, g2),
         assumptions=(r"linear regime: $\nabla^k_j = \sum_i w^{k+1}_{ij} \nabla^{k+1}_i$; $n = n_{k+1}$, "
                      r"$\omega = \omega_{k+1}$",
                      r"$\nabla^{k+1}_i$ i.i.d. mean 0, variance $\nabla = \mathbb{V}[\nabla^{k+1}]$, independent "
@@ -443,8 +433,7 @@ def _glorot_compromise() -> Derivation:
     (backward,) = sp.solve(sp.Eq(n_out * omega, 1), omega)
     derived = xavier_variance(n_in, n_out)
     return Derivation(
-        id="init.glorot_compromise", title="Glorot's compromise", source="seed 001; seed 002, Example 1",
-        checks="SM", symbols=(n_in, n_out),
+        id="init.glorot_compromise", symbols=(n_in, n_out),
         assumptions=("$n_{in} = n_{k-1}$, $n_{out} = n_k$, $\\omega = \\omega_k$",
                      "forward condition $n_{k-1}\\omega_k = 1$, backward condition $n_k\\omega_k = 1$",
                      "compromise: their average holds"),
