@@ -238,6 +238,10 @@ class Derivation:
             lines.append(
                 rf"\\ {text(fact.statement)}: ${_latex(fact.lhs)} {relation} {_latex(fact.rhs)}$."
             )
+            if not fact.holds:
+                from .equality import compare
+
+                lines.append(rf"\\ \quad witness: ${compare(fact.lhs, fact.rhs, seconds=None).latex()}$.")
         if self.answer:
             lines.append(rf"\\ \textbf{{Answer.}} {self.answer}")
         return "\n".join(lines)

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from derivations.equality import fact_witnesses
 from derivations import Derivation, DerivationError, catalog, get
 from ..evidence import CheckResult, Evidence, claim_seed
 from ..stats import (
@@ -236,7 +237,11 @@ def _symbolic(derivation: Derivation, rng, seed: int) -> list[Evidence]:
         passed, note = True, f"{verified} links and facts verified by SymPy"
     except DerivationError as error:
         passed, note = False, str(error)
-    return [Evidence(derivation.id, "S", "derivation", passed, estimator="sympy", details={"note": note})]
+    details = {"note": note}
+    refuted = fact_witnesses(derivation.facts) if passed else []
+    if refuted:
+        details["witnesses"] = [{"fact": fact.statement, **outcome.to_dict()} for fact, outcome in refuted]
+    return [Evidence(derivation.id, "S", "derivation", passed, estimator="sympy", details=details)]
 
 
 def checks_of(claim_id: str) -> dict[str, Check]:
