@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
-from scipy.stats import norm
 
 __all__ = [
     "FAMILY_ALPHA", "POWER", "RELATIVE_ERROR", "Estimate", "StreamingMoments", "z_critical",
@@ -93,15 +93,18 @@ class StreamingMoments:
         return self.estimate(statistic).std_error * math.sqrt(self.count)
 
 
+_STANDARD_NORMAL = NormalDist()  # the standard library's (Wichura's AS241 quantile); no SciPy at import
+
+
 def z_critical(alpha: float) -> float:
     """z with P(|Z| > z) = alpha."""
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must lie in (0, 1), not {alpha}")
-    return float(norm.isf(alpha / 2))
+    return -_STANDARD_NORMAL.inv_cdf(alpha / 2)
 
 
 def _z_sum(alpha: float, power: float) -> float:
-    return z_critical(alpha) + float(norm.ppf(power))
+    return z_critical(alpha) + _STANDARD_NORMAL.inv_cdf(power)
 
 
 def required_samples(sd: float, effect: float, alpha: float, power: float = POWER) -> int:
@@ -124,4 +127,4 @@ def z_test(estimate: Estimate, claimed: float) -> tuple[float, float]:
         z = 0.0 if estimate.value == claimed else math.inf
     else:
         z = (estimate.value - claimed) / estimate.std_error
-    return z, float(2 * norm.sf(abs(z)))
+    return z, math.erfc(abs(z) / math.sqrt(2))  # 2·P(Z > |z|), exact in the far tail
