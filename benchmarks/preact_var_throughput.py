@@ -11,10 +11,14 @@ while streaming the given number of samples.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # a checkout runs without installing
 
 from montecarlo.checks.base import CHUNK_NUMBERS
 from montecarlo.checks.init_variance import POINT_A, _at_point, _preactivation
