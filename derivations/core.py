@@ -114,6 +114,8 @@ class Derivation:
         (e.g. the moment algebra that evaluates unevaluated expectations).
     equivalent : decides whether a candidate equals the target, where plain symbolic
         equality is not the right test (summary symbols that depend on each other).
+    parts : where an answer has several parts, part name -> key of ``values``; a candidate for
+        one part is compared with that value (``accepts(candidate, part=name)``).
     """
 
     id: str
@@ -132,16 +134,30 @@ class Derivation:
     evaluate: Callable[[sp.Basic], sp.Basic] = staticmethod(lambda e: e)
     equivalent: Callable[[sp.Basic], bool] | None = None
     info: ClaimInfo | None = None
+    parts: dict[str, str] = field(default_factory=dict)
 
-    def accepts(self, candidate: sp.Basic, *, seconds: float | None = 5.0):
-        """How ``candidate`` (in the claim's symbols) compares with the derived target: a
-        ``Comparison`` (equal, different with a witness, or undecided), truthy only when proved equal.
+    def part_value(self, part: str | None) -> sp.Basic:
+        """The derived value a candidate for ``part`` is compared with (the target for None);
+        ValueError listing the parts for an unknown one."""
+        if part is None:
+            return self.target
+        if not isinstance(part, str) or part not in self.parts:
+            listed = ", ".join(self.parts) if self.parts else "none (its answer is one formula)"
+            raise ValueError(f"part {part!r} is not a part of {self.id}; its parts are: {listed}")
+        return self.values[self.parts[part]]
+
+    def accepts(self, candidate: sp.Basic, *, part: str | None = None, seconds: float | None = 5.0):
+        """How ``candidate`` (in the claim's symbols) compares with the derived target, or with the
+        value of ``part``: a ``Comparison`` (equal, different with a witness, or undecided), truthy
+        only when proved equal.
 
         Where the claim has its own ``equivalent`` test, it may answer a Comparison (passed on), or
-        a bool: True proves it equal, False (no witness) leaves it undecided.
+        a bool: True proves it equal, False (no witness) leaves it undecided (whole answers only).
         """
         from .equality import Comparison, compare
 
+        if part is not None:
+            return compare(candidate, self.part_value(part), seconds=seconds)
         if self.equivalent is not None:
             verdict = self.equivalent(candidate)
             if isinstance(verdict, Comparison):
@@ -175,6 +191,9 @@ class Derivation:
         from .equality import compare
 
         verified = 0
+        unknown_parts = {name: key for name, key in self.parts.items() if key not in self.values}
+        if unknown_parts:
+            raise DerivationError(f"{self.id}: parts {unknown_parts} name no derived value")
         for k in range(1, len(self.steps)):
             before, after = self.steps[k - 1].expr, self.steps[k].expr
             rule = self.steps[k].rule
