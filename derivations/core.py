@@ -116,6 +116,8 @@ class Derivation:
         equality is not the right test (summary symbols that depend on each other).
     parts : where an answer has several parts, part name -> key of ``values``; a candidate for
         one part is compared with that value (``accepts(candidate, part=name)``).
+    target_parts : the parts that make up the target, in order: its entries (a column) or, for one
+        name, the whole target; a candidate for one of them can be simulated inside the whole answer.
     """
 
     id: str
@@ -135,6 +137,7 @@ class Derivation:
     equivalent: Callable[[sp.Basic], bool] | None = None
     info: ClaimInfo | None = None
     parts: dict[str, str] = field(default_factory=dict)
+    target_parts: tuple[str, ...] = ()
 
     def part_value(self, part: str | None) -> sp.Basic:
         """The derived value a candidate for ``part`` is compared with (the target for None);
@@ -145,6 +148,17 @@ class Derivation:
             listed = ", ".join(self.parts) if self.parts else "none (its answer is one formula)"
             raise ValueError(f"part {part!r} is not a part of {self.id}; its parts are: {listed}")
         return self.values[self.parts[part]]
+
+    def whole_answer(self, part: str, candidate: sp.Basic) -> sp.Basic | None:
+        """The target with ``candidate`` in place of ``part`` (None when the part is not in ``target_parts``)."""
+        self.part_value(part)
+        if part not in self.target_parts:
+            return None
+        if len(self.target_parts) == 1:
+            return candidate
+        whole = sp.Matrix(self.target)
+        whole[self.target_parts.index(part)] = candidate
+        return whole
 
     def accepts(self, candidate: sp.Basic, *, part: str | None = None, seconds: float | None = 5.0):
         """How ``candidate`` (in the claim's symbols) compares with the derived target, or with the
@@ -192,8 +206,9 @@ class Derivation:
 
         verified = 0
         unknown_parts = {name: key for name, key in self.parts.items() if key not in self.values}
-        if unknown_parts:
-            raise DerivationError(f"{self.id}: parts {unknown_parts} name no derived value")
+        if unknown_parts or not set(self.target_parts) <= set(self.parts):
+            raise DerivationError(f"{self.id}: parts {unknown_parts} name no derived value, or target_parts "
+                                  f"{self.target_parts} are not parts")
         for k in range(1, len(self.steps)):
             before, after = self.steps[k - 1].expr, self.steps[k].expr
             rule = self.steps[k].rule

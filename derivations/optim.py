@@ -168,7 +168,7 @@ def _l2_gradient() -> Derivation:
         evaluate=lambda e: sp.expand(e.doit()),
         result=sp.Eq(component, seed_001),
         values={"target": 2 * alpha * w, "seed_001": 2 * alpha * w, "seed_000": seed_000.subs(w1, theta)},
-        parts={"seed_001": "seed_001", "seed_000": "seed_000"},
+        parts={"seed_001": "seed_001", "seed_000": "seed_000"}, target_parts=("seed_001",),
         facts=[Fact("seed 000's (lambda/2)||theta||^2 has gradient lambda theta", seed_000, lam * w1),
                Fact("seed 001's alpha||w||^2 is seed 000's form with lambda = 2 alpha",
                     seed_000.subs(lam, 2 * alpha), sp.diff(alpha * norm2, w1)),
@@ -211,7 +211,7 @@ def _momentum_data_only() -> Derivation:
         result=sp.Eq(sp.Symbol(r"\theta_{t+1}"), update["pytorch"]),
         values={"target": update["pytorch"], "pytorch": update["pytorch"], "average": update["average"],
                 "buffer_after_3_steps": unrolled},
-        parts={"pytorch": "pytorch", "average": "average"},
+        parts={"pytorch": "pytorch", "average": "average"}, target_parts=("pytorch",),
         evaluate=sp.expand,
         facts=[Fact("after 3 steps the buffer is sum_k momentum^(2-k) g_k + momentum^3 v_start: data gradients only",
                     buffer, unrolled),
@@ -293,7 +293,7 @@ def _momentum_equivalence() -> Derivation:
                Step(mapping, "algebra")],
         result=sp.Eq(sp.Matrix([lr2, momentum2, weight_decay2]), mapping),
         values=values,
-        parts={k: k for k in values if k != "target"},
+        parts={k: k for k in values if k != "target"}, target_parts=("lr", "momentum", "weight_decay"),
         facts=facts,
         answer=(
             "Yes, exactly, for every gradient sequence. PyTorch's convention: lr' = lr, momentum' = momentum (1 - lr lam), "
