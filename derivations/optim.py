@@ -157,9 +157,10 @@ def _l2_gradient() -> Derivation:
     component = sp.Symbol(r"\partial (loss + \alpha \|w\|^2)/\partial w_1")
     return Derivation(
         id="optim.l2_gradient", symbols=(alpha, w, lam, theta),
-        assumptions=("seed 001: objective loss(w) + alpha ||w||^2 (alpha multiplies the squared norm)",
-                     "seed 000: objective L(theta) + (lambda/2) ||theta||^2 (PyTorch's weight_decay is lambda)",
-                     "w = (w_1, w_2, w_3); the derivative with respect to w_1 stands for every coordinate"),
+        assumptions=(r"seed 001: objective $\text{loss}(w) + \alpha\|w\|^2$ ($\alpha$ multiplies the squared norm)",
+                     r"seed 000: objective $L(\theta) + \frac{\lambda}{2}\|\theta\|^2$ "
+                     r"(PyTorch's \texttt{weight\_decay} is $\lambda$)",
+                     r"$w = (w_1, w_2, w_3)$; the derivative in $w_1$ stands for every coordinate"),
         steps=[Step(d(loss + alpha * norm2, w1), ""),
                Step(d(loss, w1) + alpha * d(norm2, w1), "linearity of the derivative"),
                Step(d(loss, w1) + 2 * alpha * w1, "d(w_1^2 + w_2^2 + w_3^2)/dw_1 = 2 w_1"),
@@ -202,9 +203,11 @@ def _momentum_data_only() -> Derivation:
     update = {c: theta - lr * (rho * v + _damping(c, rho) * g + lam * theta) for c in CONVENTIONS}
     return Derivation(
         id="optim.momentum_data_only", symbols=(lr, momentum, lam, theta, v, g),
-        assumptions=("objective L(theta) + (lambda/2)||theta||^2; g is a stochastic estimate of grad L(theta_t)",
-                     "g_r = lambda theta is exact, so only g is averaged; v is the buffer before the step",
-                     "PyTorch's convention v <- momentum v + g; the average v <- momentum v + (1 - momentum) g"),
+        assumptions=(r"objective $L(\theta) + \frac{\lambda}{2}\|\theta\|^2$; $g$ is a stochastic estimate of "
+                     r"$\nabla L(\theta_t)$",
+                     r"$g_r = \lambda\theta$ is exact, so only $g$ is averaged; $v$ is the buffer before the step",
+                     r"PyTorch's convention $v \leftarrow \rho v + g$; the exponential average "
+                     r"$v \leftarrow \rho v + (1 - \rho) g$ ($\rho$ = \texttt{momentum}, $\eta$ = \texttt{lr})"),
         steps=[Step(theta - lr * (sp.Symbol("v_t") + lam * theta), ""),
                Step(theta - lr * (rho * v + g + lam * theta), "v_t = momentum v_{t-1} + g_t (g alone)",
                     rule=lambda e: sp.expand(e.subs(sp.Symbol("v_t"), rho * v + g)))],
@@ -280,11 +283,12 @@ def _momentum_equivalence() -> Derivation:
     return Derivation(
         id="optim.momentum_equivalence", symbols=(lr, momentum, lam, theta_0, t, lr_previous, mapped_lr_previous, g_0),
         assumptions=(
-            "data-only algorithm: v_t = momentum v_(t-1) + d g_t, theta_(t+1) = theta_t - lr (v_t + lam theta_t)",
-            "plain algorithm (PyTorch's SGD): u_t = momentum' u_(t-1) + d' (g_t + weight_decay' theta_t), "
-            "theta_(t+1) = theta_t - lr' u_t; d = d' = 1 (PyTorch), or d = 1 - momentum, d' = 1 - momentum' "
-            "(exponential average: dampening = momentum)",
-            "the gradient sequence g_t is arbitrary (symbolic); 0 < lr lam < 1",
+            r"data-only algorithm: $v_t = \rho v_{t-1} + d\, g_t$, $\theta_{t+1} = \theta_t - \eta(v_t + \lambda\theta_t)$ "
+            r"($\eta$ = \texttt{lr}, $\rho$ = \texttt{momentum}, $\lambda$ = \texttt{lam})",
+            r"plain algorithm (PyTorch's SGD): $u_t = \mu' u_{t-1} + d'(g_t + \lambda'\theta_t)$, "
+            r"$\theta_{t+1} = \theta_t - \eta' u_t$; $d = d' = 1$ (PyTorch), or $d = 1 - \rho$, $d' = 1 - \mu'$ "
+            r"(exponential average: \texttt{dampening} = \texttt{momentum})",
+            r"the gradient sequence $g_t$ is arbitrary (symbolic); $0 < \eta\lambda < 1$",
         ),
         steps=[Step(read_off, ""),
                Step(read_off.subs(derived), "match the coefficients of theta_t, theta_(t-1), g_t in the "
@@ -296,13 +300,14 @@ def _momentum_equivalence() -> Derivation:
         parts={k: k for k in values if k != "target"}, target_parts=("lr", "momentum", "weight_decay"),
         facts=facts,
         answer=(
-            "Yes, exactly, for every gradient sequence. PyTorch's convention: lr' = lr, momentum' = momentum (1 - lr lam), "
-            "weight_decay' = (1 - momentum) lam. Exponential average (dampening = momentum'): weight_decay' = lam, "
-            "momentum' = momentum (1 - lr lam), lr' = lr (1 - momentum)/(1 - momentum'). Conditions: 0 < lr lam < 1 "
-            "(momentum' >= 0), and the first step must match: the plain buffer starts at lam theta_0/(1 - lr lam) "
-            "(PyTorch's convention, data-only buffer at 0), not at PyTorch's first gradient. With PyTorch's default "
-            "the trajectories differ by e_t = lr momentum lam theta_0 ((1 - lr lam)^t - momentum^t)/(1 - lr lam - "
-            "momentum) for theta-independent gradients: it starts at lr momentum lam theta_0 and decays like "
-            "max(momentum, 1 - lr lam)^t, slowly when lr lam is small. Under a learning-rate schedule the mapping "
-            "stays exact with a time-varying momentum'_t = momentum (1 - lr_(t-1) lam) (and lr'_t = lr_t)."),
+            r"Yes, exactly, for every gradient sequence. PyTorch's convention: $\eta' = \eta$, "
+            r"$\mu' = \rho(1 - \eta\lambda)$, $\lambda' = (1 - \rho)\lambda$. Exponential average "
+            r"(\texttt{dampening} = $\mu'$): $\lambda' = \lambda$, $\mu' = \rho(1 - \eta\lambda)$, "
+            r"$\eta' = \eta(1 - \rho)/(1 - \mu')$. Conditions: $0 < \eta\lambda < 1$ (so $\mu' \ge 0$), and the "
+            r"first step must match: the plain buffer starts at $\lambda\theta_0/(1 - \eta\lambda)$ (PyTorch's "
+            r"convention, data-only buffer at 0), not at PyTorch's first gradient. With PyTorch's default the "
+            r"trajectories differ by $e_t = \eta\rho\lambda\theta_0((1 - \eta\lambda)^t - \rho^t)/(1 - \eta\lambda - \rho)$ "
+            r"for $\theta$-independent gradients: it starts at $\eta\rho\lambda\theta_0$ and decays like "
+            r"$\max(\rho, 1 - \eta\lambda)^t$, slowly when $\eta\lambda$ is small. Under a learning-rate schedule the "
+            r"mapping stays exact with $\eta'_t = \eta_t$ and a time-varying $\mu'_t = \rho(1 - \eta_{t-1}\lambda)$."),
     )

@@ -59,10 +59,11 @@ def _gradient_equivariance() -> Derivation:
     swapped, gradient, swap = _swapped_gradient(params, objective)
     return Derivation(
         id="symmetry.gradient_equivariance", symbols=(b11, b12, b21, b22, df_dw1, df_dw2),
-        assumptions=("f: R^2 -> R differentiable with f(Bw) = f(w) for every w; B = [[b11, b12], [b21, b22]] "
-                     "invertible", "df_dw1, df_dw2 name the gradient of f at w"),
+        assumptions=(r"$f: \mathbb{R}^2 \to \mathbb{R}$ differentiable with $f(Bw) = f(w)$ for every $w$; "
+                     r"$B = [[b_{11}, b_{12}], [b_{21}, b_{22}]]$ (by rows), invertible",
+                     r"$\partial f/\partial w_1$, $\partial f/\partial w_2$ at $w$ are named df\_dw1, df\_dw2"),
         steps=[Step(generic_gradient(B * W), ""),
-               Step(inverse_transpose * (B.T * generic_gradient(B * W)), "B is invertible: B^(-T) B^T = I"),
+               Step(inverse_transpose * (B.T * generic_gradient(B * W)), "B is invertible: B^-T B^T = I"),
                Step(inverse_transpose * grad_composite, "chain rule: grad_w f(Bw) = B^T (grad f)(Bw)",
                     rule=_open_composite),
                Step(inverse_transpose * grad_f, "f(Bw) = f(w) for every w, so their gradients in w agree",
@@ -73,9 +74,9 @@ def _gradient_equivariance() -> Derivation:
         result=sp.Eq(sp.Symbol(r"\nabla f(Bw)"), sp.MatMul(sp.Symbol("B^{-T}"), sp.Symbol(r"\nabla f(w)"))),
         values={"target": target},
         facts=[Fact("on the 3-layer net of init.zero_init_symmetry (generic activation and loss), swapping hidden "
-                    "units 1 and 2 (a permutation B, B^(-T) = B) leaves the loss unchanged",
+                    "units 1 and 2 (a permutation B, B^-T = B) leaves the loss unchanged",
                     objective.subs(swap, simultaneous=True), objective),
-               Fact("and its gradient at B theta is B times its gradient at theta (B^(-T) = B)", swapped, gradient),
+               Fact("and its gradient at B theta is B times its gradient at theta (B^-T = B)", swapped, gradient),
                Fact("B^T grad f(Bw), not grad f(Bw) itself, is grad f(w): B^T alone is wrong for a shear",
                     B.T.subs({b11: 1, b12: 1, b21: 0, b22: 1}), inverse_transpose.subs(
                         {b11: 1, b12: 1, b21: 0, b22: 1}), holds=False)],
@@ -122,14 +123,22 @@ def _gd_preserves_invariance() -> Derivation:
     w0 = sp.Matrix(flat).subs(tie, simultaneous=True)
     grad_at = {"w0": gradient.subs(tie, simultaneous=True),
                "Bw0": gradient.subs(dict(zip(flat, permutation * w0)), simultaneous=True)}
-    w_1 = w0 - alpha * grad_at["w0"]
+    n = len(flat)
+    Bm, w0m = sp.MatrixSymbol("B", n, n), sp.MatrixSymbol("w_0", n, 1)
+    g0, gB = sp.MatrixSymbol("g_0", n, 1), sp.MatrixSymbol("g_B", n, 1)  # grad f at w0 and at B w0
+    concrete = {Bm: permutation, w0m: w0, g0: grad_at["w0"], gB: grad_at["Bw0"]}
+
+    def on_the_net(expr):
+        """Every named matrix replaced by its value on the network, then multiplied out."""
+        return sp.Matrix(sp.sympify(expr).xreplace(concrete).doit()).applyfunc(sp.expand)
+
+    w_1 = w0m - alpha * g0
     steps = [
-        Step(permutation * w_1 - w_1, ""),
-        Step(permutation * w0 - alpha * permutation * grad_at["w0"] - w_1, "B is linear"),
-        Step(permutation * w0 - alpha * permutation.inv().T * grad_at["w0"] - w_1, "B^(-T) = B (a permutation)"),
-        Step(permutation * w0 - alpha * grad_at["Bw0"] - w_1, "equivariance: grad f(B w0) = B^(-T) grad f(w0)"),
-        Step(w0 - alpha * grad_at["w0"] - w_1, "B w0 = w0 (units 1 and 2 start equal)"),
-        Step(sp.zeros(len(flat), 1), "the definition of w1"),
+        Step(Bm * w_1 - w_1, ""),
+        Step(Bm * w0m - alpha * Bm * g0 - w_1, "B is linear"),
+        Step(Bm * w0m - alpha * sp.Inverse(Bm).T * g0 - w_1, "B^-T = B (a permutation)"),
+        Step(Bm * w0m - alpha * gB - w_1, "equivariance: grad f(B w0) = B^-T grad f(w0)"),
+        Step(w0m - alpha * g0 - w_1, "B w0 = w0 (units 1 and 2 start equal), and w1 = w0 - alpha g_0"),
     ]
     c = sp.Symbol("c", real=True)
     q = sp.Function("q")
@@ -138,15 +147,16 @@ def _gd_preserves_invariance() -> Derivation:
     v1 = v0 - alpha * sp.Matrix([0, sp.Subs(sp.Derivative(q(w2), w2), w2, 0)])  # f(v) = q(v_2) is shear-invariant
     return Derivation(
         id="symmetry.gd_preserves_invariance", symbols=(alpha,),
-        assumptions=("f(Bw) = f(w); gradient descent w_(t+1) = w_t - alpha grad f(w_t)",
-                     "B swaps hidden units 1 and 2 of the 3-layer net of init.zero_init_symmetry (orthogonal: "
-                     "B^(-T) = B); w0 has units 1 and 2 equal, so B w0 = w0"),
+        assumptions=(r"$f(Bw) = f(w)$; gradient descent $w_{t+1} = w_t - \alpha\nabla f(w_t)$",
+                     r"$B$ swaps hidden units 1 and 2 of the 3-layer net of \texttt{init.zero\_init\_symmetry} "
+                     r"(orthogonal: $B^{-T} = B$); $w_0$ has units 1 and 2 equal, so $Bw_0 = w_0$",
+                     r"$g_0 = \nabla f(w_0)$, $g_B = \nabla f(Bw_0)$, $w_1 = w_0 - \alpha g_0$"),
         steps=steps,
         result=sp.Eq(sp.Symbol("B w_1 - w_1"), sp.Integer(0)),
-        values={"target": sp.zeros(len(flat), 1)},
-        evaluate=lambda e: e,
-        facts=[Fact("B^(-T) = B for the swap (B is orthogonal)", permutation.inv().T, permutation),
-               Fact("a shear B = [[1, 1], [0, 1]] (f(w) = q(w_2) is invariant, B^(-T) != B) fixes w0 = (c, 0) "
+        values={"target": sp.zeros(n, 1)},
+        evaluate=on_the_net,
+        facts=[Fact("B^-T = B for the swap (B is orthogonal)", permutation.inv().T, permutation),
+               Fact("a shear B = [[1, 1], [0, 1]] (f(w) = q(w_2) is invariant, B^-T != B) fixes w0 = (c, 0) "
                     "but not w1 = w0 - alpha grad f(w0): the invariance breaks after one step",
                     shear * v1, v1, holds=False)],
         answer=("Yes when $B^{-T} = B$ (an orthogonal $B$, such as a permutation of hidden units) and "
