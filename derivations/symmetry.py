@@ -138,7 +138,8 @@ def _gd_preserves_invariance() -> Derivation:
         Step(Bm * w0m - alpha * Bm * g0 - w_1, "B is linear"),
         Step(Bm * w0m - alpha * sp.Inverse(Bm).T * g0 - w_1, "B^-T = B (a permutation)"),
         Step(Bm * w0m - alpha * gB - w_1, "equivariance: grad f(B w0) = B^-T grad f(w0)"),
-        Step(w0m - alpha * g0 - w_1, "B w0 = w0 (units 1 and 2 start equal), and w1 = w0 - alpha g_0"),
+        Step(w0m - alpha * g0 - w_1, "B w0 = w0 (units 1 and 2 start equal)"),
+        Step(sp.zeros(n, 1), "w1 = w0 - alpha g_0"),
     ]
     c = sp.Symbol("c", real=True)
     q = sp.Function("q")
