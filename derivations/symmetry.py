@@ -118,8 +118,9 @@ def _gd_preserves_invariance() -> Derivation:
     swap = hidden_swap(params)
     flat, gradient = network_gradient(params, objective)
     permutation = sp.Matrix(len(flat), len(flat), lambda i, j: 1 if flat[j] == swap.get(flat[i], flat[i]) else 0)
-    tie = {s: swap[s] for s in swap if str(s).startswith(("W1_2", "b1_2", "W2_12", "W2_22"))}  # unit 2 := unit 1
-    tie = {k: v for k, v in tie.items() if k != v}
+    W1, b1, W2 = params["W1"], params["b1"], params["W2"]
+    tie = {W1[1, k]: W1[0, k] for k in range(W1.shape[1])}  # unit 2 := unit 1: its row of W1, b1, column of W2
+    tie.update({b1[1]: b1[0], **{W2[k, 1]: W2[k, 0] for k in range(W2.shape[0])}})
     w0 = sp.Matrix(flat).subs(tie, simultaneous=True)
     grad_at = {"w0": gradient.subs(tie, simultaneous=True),
                "Bw0": gradient.subs(dict(zip(flat, permutation * w0)), simultaneous=True)}

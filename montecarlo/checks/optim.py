@@ -228,8 +228,8 @@ def _cosine(step, peak=POINT["lr"], floor=0.005):
 def _schedule(derivation, curvature, theta_0, noise, seed):
     """A cosine lr schedule: the data-only run against the plain run with the derived time-varying settings."""
     names = ["lr", "momentum", "lam", "lr_previous", "mapped_lr_previous"]
-    rules = {c: {k: _function(derivation.values[p + k], names) for k in ("schedule_momentum",)}
-             for c, p in (("pytorch", ""), ("average", "average_"))}
+    momentum_rule = {c: _function(derivation.values[p + "schedule_momentum"], names)
+                     for c, p in (("pytorch", ""), ("average", "average_"))}
     average_lr = _function(derivation.values["average_schedule_lr"], names)
     evidence = []
     for convention, time_varying in (("pytorch", True), ("average", True), ("pytorch", False)):
@@ -248,10 +248,10 @@ def _schedule(derivation, curvature, theta_0, noise, seed):
             lr_t, args = _cosine(step), (_cosine(step), POINT["momentum"], POINT["lam"], state["lr"], state["mapped"])
             if time_varying:
                 if convention == "pytorch":
-                    opt.lr, opt.momentum = lr_t, float(rules["pytorch"]["schedule_momentum"](*args))
+                    opt.lr, opt.momentum = lr_t, float(momentum_rule["pytorch"](*args))
                 else:
                     mapped = float(average_lr(*args))
-                    opt.momentum = opt.dampening = float(rules["average"]["schedule_momentum"](*args))
+                    opt.momentum = opt.dampening = float(momentum_rule["average"](*args))
                     opt.lr = mapped
                     state["mapped"] = mapped
             else:
