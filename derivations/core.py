@@ -114,6 +114,10 @@ class Derivation:
         (e.g. the moment algebra that evaluates unevaluated expectations).
     equivalent : decides whether a candidate equals the target, where plain symbolic
         equality is not the right test (summary symbols that depend on each other).
+    parts : where an answer has several parts, part name -> key of ``values``; a candidate for
+        one part is compared with that value (``accepts(candidate, part=name)``).
+    target_parts : the parts that make up the target, in order: its entries (a column) or, for one
+        name, the whole target; a candidate for one of them can be simulated inside the whole answer.
     """
 
     id: str
@@ -132,16 +136,42 @@ class Derivation:
     evaluate: Callable[[sp.Basic], sp.Basic] = staticmethod(lambda e: e)
     equivalent: Callable[[sp.Basic], bool] | None = None
     info: ClaimInfo | None = None
+    parts: dict[str, str] = field(default_factory=dict)
+    target_parts: tuple[str, ...] = ()
 
-    def accepts(self, candidate: sp.Basic, *, seconds: float | None = 5.0):
-        """How ``candidate`` (in the claim's symbols) compares with the derived target: a
-        ``Comparison`` (equal, different with a witness, or undecided), truthy only when proved equal.
+    def part_value(self, part: str | None) -> sp.Basic:
+        """The derived value a candidate for ``part`` is compared with (the target for None);
+        ValueError listing the parts for an unknown one."""
+        if part is None:
+            return self.target
+        if not isinstance(part, str) or part not in self.parts:
+            listed = ", ".join(self.parts) if self.parts else "none (its answer is one formula)"
+            raise ValueError(f"part {part!r} is not a part of {self.id}; its parts are: {listed}")
+        return self.values[self.parts[part]]
+
+    def whole_answer(self, part: str, candidate: sp.Basic) -> sp.Basic | None:
+        """The target with ``candidate`` in place of ``part`` (None when the part is not in ``target_parts``)."""
+        self.part_value(part)
+        if part not in self.target_parts:
+            return None
+        if len(self.target_parts) == 1:
+            return candidate
+        whole = sp.Matrix(self.target)
+        whole[self.target_parts.index(part)] = candidate
+        return whole
+
+    def accepts(self, candidate: sp.Basic, *, part: str | None = None, seconds: float | None = 5.0):
+        """How ``candidate`` (in the claim's symbols) compares with the derived target, or with the
+        value of ``part``: a ``Comparison`` (equal, different with a witness, or undecided), truthy
+        only when proved equal.
 
         Where the claim has its own ``equivalent`` test, it may answer a Comparison (passed on), or
-        a bool: True proves it equal, False (no witness) leaves it undecided.
+        a bool: True proves it equal, False (no witness) leaves it undecided (whole answers only).
         """
         from .equality import Comparison, compare
 
+        if part is not None:
+            return compare(candidate, self.part_value(part), seconds=seconds)
         if self.equivalent is not None:
             verdict = self.equivalent(candidate)
             if isinstance(verdict, Comparison):
@@ -175,6 +205,10 @@ class Derivation:
         from .equality import compare
 
         verified = 0
+        unknown_parts = {name: key for name, key in self.parts.items() if key not in self.values}
+        if unknown_parts or not set(self.target_parts) <= set(self.parts):
+            raise DerivationError(f"{self.id}: parts {unknown_parts} name no derived value, or target_parts "
+                                  f"{self.target_parts} are not parts")
         for k in range(1, len(self.steps)):
             before, after = self.steps[k - 1].expr, self.steps[k].expr
             rule = self.steps[k].rule

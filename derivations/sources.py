@@ -237,8 +237,9 @@ _RECORDS = (
     # ---- Optimisation -----------------------------------------------------------------------------------
     ClaimInfo("optim.l2_gradient", "The gradient of an L2-regularised loss", (_s("001", "L2 regularisation"),),
               "What is the gradient of loss + α‖w‖², and where in training is the regulariser's part added?",
-              "∇(loss + α‖w‖²) = ∇loss + 2αw; backpropagation carries only ∇loss through the graph, and 2αw is "
-              "added at the update step.", "SF"),
+              "∇(loss + α‖w‖²) = ∇loss + 2αw (seed 001); with seed 000's (λ/2)‖θ‖² it is ∇L + λθ, so λ = 2α is "
+              "PyTorch's weight_decay; backpropagation carries only ∇loss through the graph, and the regulariser's "
+              "part is added at the update step.", "SF"),
     ClaimInfo("optim.momentum_data_only", "Momentum on the data gradient only", (_s("000", A3),),
               "Design an SGD algorithm for L(θ) + (λ/2)‖θ‖² that applies momentum (exponential averaging) to the "
               "stochastic gradient g only, not to g_r = λθ.",
@@ -249,8 +250,10 @@ _RECORDS = (
               "learning rate, and under which conditions?",
               "Yes, with λ′ = (1 − ρ)λ, ρ′ = ρ(1 − ηλ), η′ = η (PyTorch's undamped buffer; with the damped "
               "average (1 − ρ)g it is λ′ = λ, ρ′ = ρ(1 − ηλ), η′ = η(1 − ρ)/(1 − ρ′)), provided 0 ≤ ηλ < 1 and the "
-              "second buffer starts matched (λθ₀/(1 − ηλ) undamped), not at zero, or the first steps differ.",
-              "SN"),
+              "second buffer starts matched (λθ₀/(1 − ηλ) undamped), not at zero, or the first steps differ. With "
+              "PyTorch's default buffer the gap is ηρλθ₀((1 − ηλ)^t − ρ^t)/(1 − ηλ − ρ), decaying like "
+              "max(ρ, 1 − ηλ)^t; under a learning-rate schedule η_t the mapping stays exact with a time-varying "
+              "ρ′_t = ρ(1 − η_{t−1}λ).", "SN"),
     # ---- Mixup ------------------------------------------------------------------------------------------
     ClaimInfo("mixup.ce_linear_in_target", "Cross-entropy is linear in the target", (_s("000", A4, "a)"),),
               "Is the cross-entropy l(x, y) linear in the target y?",

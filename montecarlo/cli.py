@@ -88,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("id")
     check.add_argument("candidate", help="a formula in the claim's symbols, e.g. \"n*v*chi\", \"-x\", "
                        "\"[[a, b], [c, d]]\", \"where(x > 0, 1, 0)\" (`dlproofs show ID` gives an example)")
+    check.add_argument("--part", metavar="NAME", help="judge one part of a several-part answer (`show ID` lists them)")
     check.add_argument("--seed", type=int)
     check.add_argument("--json", action="store_true")
     figures = sub.add_parser("figures", help="write the figures: node statistics (PNG), BN graph (DOT, TikZ)")
@@ -168,6 +169,10 @@ def _show(args) -> int:
     example = example_candidate(derivation.id)
     quoted = example if len(example) <= 200 else example[:197] + "..."
     print(f"example: dlproofs check {derivation.id} '{quoted}'")
+    if derivation.parts:
+        print(f"parts (dlproofs check {derivation.id} --part NAME CANDIDATE):")
+        for name in derivation.parts:
+            print(f"  {name}: {sp.sstr(derivation.part_value(name))}")
     return 0
 
 
@@ -232,16 +237,18 @@ def _check(args) -> int:
         raise UsageError(f"--seed must be a non-negative integer, not {args.seed}")
     derivation = _claim(args.id)
     try:
-        expression = prepare_candidate(args.id, args.candidate)
+        expression = prepare_candidate(args.id, args.candidate, args.part)
     except (ValueError, TypeError) as error:
         raise UsageError(str(error)) from None
-    report = verify(args.id, expression, seed=args.seed)
+    report = verify(args.id, expression, seed=args.seed, part=args.part)
     code = {"accepted": 0, "rejected": 1, "undecided": 4}[report.verdict]
     if args.json:
         report.candidate = args.candidate
         print(json.dumps(report.to_dict(), indent=1))
         return code
-    print(f"{args.id}: candidate {sp.sstr(expression)} against the derived {sp.sstr(derivation.target)}")
+    part = f" part {args.part}" if args.part else ""
+    print(f"{args.id}{part}: candidate {sp.sstr(expression)} against the derived "
+          f"{sp.sstr(derivation.part_value(args.part))}")
     print(f"  symbolic: {report.comparison.describe()}")
     for e in report.evidence:
         print(f"  {e.describe()}")
@@ -287,9 +294,9 @@ def _leading_minus(argv: list[str]) -> list[str]:
     for token in rest:
         if token == "--":
             positionals += list(rest)
-        elif token in ("--seed",):
+        elif token in ("--seed", "--part"):
             options += [token, next(rest, "")]
-        elif token.startswith("--seed=") or token in ("--json", "-h", "--help"):
+        elif token.startswith(("--seed=", "--part=")) or token in ("--json", "-h", "--help"):
             options.append(token)
         else:
             positionals.append(token)

@@ -80,15 +80,16 @@ def candidate_symbols(claim_id: str) -> list[sp.Symbol]:
     derivation = get(claim_id)
     listed = list(derivation.symbols)
     names = {s.name for s in listed}
-    extra = sorted((s for s in sp.sympify(derivation.target).free_symbols
-                    if isinstance(s, sp.Symbol) and s.name not in names), key=lambda s: s.name)
-    return listed + extra
+    answers = [derivation.target] + [derivation.values[key] for key in derivation.parts.values()]
+    extra = {s.name: s for a in answers for s in sp.sympify(a).free_symbols
+             if isinstance(s, sp.Symbol) and s.name not in names}
+    return listed + [extra[name] for name in sorted(extra)]
 
 
-def example_candidate(claim_id: str) -> str:
-    """A candidate for ``claim_id`` that ``verify`` accepts: the derived target, written as text
-    that ``parse_candidate`` reads."""
-    target = get(claim_id).target
+def example_candidate(claim_id: str, part: str | None = None) -> str:
+    """A candidate for ``claim_id`` (or one of its parts) that ``verify`` accepts: the derived
+    target (or the part's value), written as text that ``parse_candidate`` reads."""
+    target = get(claim_id).part_value(part)
     if isinstance(target, sp.MatrixBase):
         rows = sp.Matrix(target).tolist()
         return "[" + ", ".join("[" + ", ".join(sp.sstr(x) for x in row) + "]" for row in rows) + "]"
@@ -107,10 +108,11 @@ def _describe_shape(shape) -> str:
     return f"a {shape[0]}×{shape[1]} matrix"
 
 
-def prepare_candidate(claim_id: str, candidate: str | sp.Basic) -> sp.Basic:
+def prepare_candidate(claim_id: str, candidate: str | sp.Basic, part: str | None = None) -> sp.Basic:
     """The candidate as SymPy in ``claim_id``'s symbols, refused (ValueError/TypeError, one line)
     when it is not a bounded formula, uses other symbols, has another shape than the derived
-    target (a scalar for a matrix, say) or is not finite."""
+    target or ``part`` (a scalar for a matrix, say) or is not finite."""
+    target = get(claim_id).part_value(part)  # ValueError listing the parts for an unknown part
     allowed = candidate_symbols(claim_id)
     if isinstance(candidate, str):
         expression = parse_candidate(candidate, allowed)
@@ -124,9 +126,8 @@ def prepare_candidate(claim_id: str, candidate: str | sp.Basic) -> sp.Basic:
     unknown = sorted(s.name for s in expression.free_symbols if s not in set(allowed))
     if unknown:
         raise ValueError(f"candidate uses {unknown}, which are not symbols of {claim_id}")
-    target = get(claim_id).target
     if _shape(expression) != _shape(target):
-        raise ValueError(f"{claim_id}'s result is {_describe_shape(_shape(target))}; the candidate is "
+        raise ValueError(f"{claim_id}{f' part {part}' if part else ''}'s result is {_describe_shape(_shape(target))}; the candidate is "
                          f"{_describe_shape(_shape(expression))}")
     entries = expression if isinstance(expression, sp.MatrixBase) else [expression]
     if any(e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for e in entries):
@@ -136,7 +137,7 @@ def prepare_candidate(claim_id: str, candidate: str | sp.Basic) -> sp.Basic:
 
 
 def verify(claim_id: str, candidate: str | sp.Basic | None = None, *, seed: int | None = None,
-           kinds: str | None = None) -> ClaimReport | CandidateReport:
+           kinds: str | None = None, part: str | None = None) -> ClaimReport | CandidateReport:
     """Run the checks of ``claim_id`` (all kinds, or those in ``kinds``), or judge ``candidate``.
 
     A candidate is a SymPy expression or a string in the claim's symbols (``dlproofs show ID``
@@ -144,8 +145,12 @@ def verify(claim_id: str, candidate: str | sp.Basic | None = None, *, seed: int 
     for a matrix is refused with a ValueError) and be finite. It is compared with the target
     symbolically (``derivations.compare``: proved equal, different with a witness, or undecided)
     and, where the claim has a check that simulates with its target, by that simulation.
+    With ``part`` (``derivation.parts`` lists them) the candidate answers that part alone; it is
+    simulated inside the whole answer when the part is one of the target's (``target_parts``).
     """
     derivation = get(claim_id)
+    if part is not None and candidate is None:
+        raise ValueError(f"part {part!r} needs a candidate to judge")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         raise ValueError(f"seed must be a non-negative integer, not {seed!r}")
     if candidate is None:
@@ -157,23 +162,26 @@ def verify(claim_id: str, candidate: str | sp.Basic | None = None, *, seed: int 
         return ClaimReport(claim_id, all(r.passed for r in results), results)
     allowed = candidate_symbols(claim_id)
     text = candidate if isinstance(candidate, str) else sp.sstr(candidate)
-    expression = prepare_candidate(claim_id, candidate)
-    comparison = derivation.accepts(expression)
+    expression = prepare_candidate(claim_id, candidate, part)
+    comparison = derivation.accepts(expression, part=part)
     if not isinstance(comparison, Comparison):  # a claim's own test may answer a plain bool
         comparison = Comparison("equal", "accepted by the claim's own test") if comparison else Comparison(
             "undecided", "the claim's own test does not prove it equal")
     numeric, evidence, notes = None, [], []
+    simulated = expression if part is None else derivation.whole_answer(part, expression)
+    if simulated is None:
+        notes.append(f"part {part} is judged symbolically (no simulation takes it alone)")
     for kind, check in checks_of(claim_id).items():
-        if not check.judges_candidates:
+        if simulated is None or not check.judges_candidates:
             continue
-        reason = _unsimulable(expression, check, allowed)
+        reason = _unsimulable(simulated, check, allowed)
         if reason:
             notes.append(f"{kind} check not run: {reason}")
             continue
         try:
             with warnings.catch_warnings():  # a candidate's NaN draws are reported below, not warned
                 warnings.simplefilter("ignore", RuntimeWarning)
-                evidence += run_check(claim_id, kind, seed=seed, candidate=expression).evidence
+                evidence += run_check(claim_id, kind, seed=seed, candidate=simulated).evidence
         except (FloatingPointError, ValueError, OverflowError, ZeroDivisionError) as error:
             notes.append(f"{kind} check cannot simulate with this candidate: {error}")
     if evidence:
