@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .sources import ClaimInfo, info as claim_info
+from .sources import ClaimInfo, claim_ids, info as claim_info
 
 __all__ = [
     "Step", "Fact", "Derivation", "DerivationError", "equal", "claim", "catalog", "get", "positive_parameter",
@@ -294,6 +294,7 @@ class Derivation:
 
 
 _BUILDERS: dict[str, Callable[[], Derivation]] = {}
+_CLAIMS_ORDER = list(claim_ids())
 _BUILT: dict[str, Derivation] = {}
 
 
@@ -319,8 +320,8 @@ class _Catalog(Mapping):
     def __getitem__(self, claim_id: str) -> Derivation:
         return get(claim_id)
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(_BUILDERS)
+    def __iter__(self) -> Iterator[str]:  # CLAIMS.md's order, whatever order the modules register in
+        return iter(sorted(_BUILDERS, key=_CLAIMS_ORDER.index))
 
     def __len__(self) -> int:
         return len(_BUILDERS)
