@@ -1,15 +1,21 @@
-"""Two-dimensional convolution (cross-correlation, as PyTorch computes it), by im2col.
+"""Two-dimensional convolution (cross-correlation, as PyTorch computes it), as k_h·k_w matrix products.
 
 y[n, o, i, j] = bias[o] + Σ_c Σ_a Σ_b weight[o, c, a, b] · x̃[n, c, s_h·i + a, s_w·j + b]
 
 where x̃ is the input padded by (p_h, p_w) on each side, with zeros ("zeros") or by wrapping
 around ("circular": x̃[.., r, .] = x[.., (r − p_h) mod H, .], the padding under which a stride-1
-convolution with p = (k − 1)/2 is translation-equivariant on the torus). The window sums are
-one matrix product: the windows of x̃ (``sliding_window_view``) are copied into columns
-(N·H_out·W_out, C_in·k_h·k_w) and multiplied by weight reshaped to (C_out, C_in·k_h·k_w).
-Backward is the transpose: ∂l/∂weight = dyᵀ·columns, ∂l/∂columns = dy·weight, scattered back
-onto x̃ one kernel offset (a, b) at a time (k_h·k_w slice additions, no loop over pixels), and
-the padding folded back (dropped for zeros, wrapped onto the opposite border for circular).
+convolution with p = (k − 1)/2 is translation-equivariant on the torus).
+
+How it is computed, with no loop over pixels: x̃ is laid out channel-major, X = (C_in, N·H̃·W̃),
+one row per channel. Shifting the image by the kernel offset (a, b) is then shifting the
+flattened row by a·W̃ + b, a contiguous slice, so the stride-1 output on the whole padded grid
+is Σ_{a,b} weight[:, :, a, b] · X[:, a·W̃ + b : a·W̃ + b + L], k_h·k_w matrix products of
+(C_out, C_in) by (C_in, L) with no im2col copy; the grid positions whose window runs over the
+border, and with a stride the skipped positions, are dropped afterwards. Backward is the
+transpose of each product: ∂l/∂weight[:, :, a, b] = dY · X[:, shifted]ᵀ and
+∂l/∂X[:, shifted] += weight[:, :, a, b]ᵀ · dY, dY being ∂l/∂y on the padded grid (zero where
+y was dropped); then the padding is folded back (dropped for zeros, wrapped onto the opposite
+border for circular).
 """
 from __future__ import annotations
 
@@ -17,7 +23,6 @@ from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from . import init
 from .module import Module, check_array, default_generator
@@ -42,9 +47,9 @@ def _pair(value, name: str, *, minimum: int) -> tuple[int, int]:
 
 @dataclass
 class _ConvCache:
-    columns: np.ndarray          # (N·H_out·W_out, C_in·k_h·k_w)
+    rows: np.ndarray             # (C_in, N·H̃·W̃): the padded input, channel-major
     input_shape: tuple[int, ...]  # (N, C_in, H, W), before padding
-    padded_shape: tuple[int, ...]
+    padded_hw: tuple[int, int]
     output_hw: tuple[int, int]
     unbatched: bool
 
@@ -83,16 +88,23 @@ class Conv2d(Module):
         bound = 1.0 / np.sqrt(self.in_channels * self.kernel_size[0] * self.kernel_size[1])
         self.register_parameter("bias", rng.uniform(-bound, bound, self.out_channels).astype(dtype) if bias else None)
 
-    def _pad(self, x: np.ndarray) -> np.ndarray:
-        (ph, pw), (h, w) = self.padding, x.shape[2:]
-        if ph == pw == 0:
-            return x
+    def _padded_rows(self, x: np.ndarray) -> np.ndarray:
+        """The padded input, channel-major: (C_in, N, H̃, W̃), contiguous."""
+        (ph, pw), (n, c, h, w) = self.padding, x.shape
+        channel_major = x.transpose(1, 0, 2, 3)
         if self.padding_mode == "circular":
             if ph > h or pw > w:
                 raise ValueError(f"padding {self.padding} is larger than the input's size {(h, w)}: circular "
                                  "padding wraps around at most once")
-            return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), mode="wrap")
-        return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+            return np.pad(channel_major, ((0, 0), (0, 0), (ph, ph), (pw, pw)), mode="wrap")
+        padded = np.zeros((c, n, h + 2 * ph, w + 2 * pw), dtype=x.dtype)
+        padded[:, :, ph:ph + h, pw:pw + w] = channel_major
+        return padded
+
+    def _offsets(self, padded_w: int):
+        """(a, b, a·W̃ + b) for every kernel offset."""
+        kh, kw = self.kernel_size
+        return [(a, b, a * padded_w + b) for a in range(kh) for b in range(kw)]
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = check_array(x, "input", min_ndim=3, features=self.in_channels, feature_axis=-3)
@@ -101,45 +113,53 @@ class Conv2d(Module):
         self.check_dtype(x)
         unbatched = x.ndim == 3
         x4 = x[None] if unbatched else x
-        padded = self._pad(x4)
-        (kh, kw), (sh, sw) = self.kernel_size, self.stride
-        hp, wp = padded.shape[2:]
+        (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
+        hp, wp = x4.shape[2] + 2 * ph, x4.shape[3] + 2 * pw
         if kh > hp or kw > wp:
             raise ValueError(f"kernel_size {self.kernel_size} is larger than the padded input {(hp, wp)} "
                              f"(input {x4.shape[2:]}, padding {self.padding})")
-        windows = sliding_window_view(padded, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]  # (N, C, Ho, Wo, kh, kw)
-        n, ho, wo = x4.shape[0], windows.shape[2], windows.shape[3]
-        columns = np.ascontiguousarray(windows.transpose(0, 2, 3, 1, 4, 5)).reshape(n * ho * wo, -1)
-        flat = columns @ self.params["weight"].reshape(self.out_channels, -1).T  # (N·Ho·Wo, C_out)
+        n = x4.shape[0]
+        rows = self._padded_rows(x4).reshape(self.in_channels, -1)
+        span = rows.shape[1] - ((kh - 1) * wp + kw - 1)  # grid positions whose whole window is in the rows
+        taps = self.params["weight"].transpose(2, 3, 0, 1)  # (kh, kw, C_out, C_in)
+        grid = np.zeros((self.out_channels, rows.shape[1]), dtype=x.dtype)
+        for a, b, shift in self._offsets(wp):
+            grid[:, :span] += taps[a, b] @ rows[:, shift:shift + span]
+        ho, wo = (hp - kh) // sh + 1, (wp - kw) // sw + 1
+        y = grid.reshape(self.out_channels, n, hp, wp)[:, :, :sh * (ho - 1) + 1:sh, :sw * (wo - 1) + 1:sw]
+        y = np.ascontiguousarray(y.transpose(1, 0, 2, 3))
         if "bias" in self.params:
-            flat += self.params["bias"]
-        y = np.ascontiguousarray(flat.reshape(n, ho, wo, self.out_channels).transpose(0, 3, 1, 2))
+            y += self.params["bias"][:, None, None]
         y = y[0] if unbatched else y
-        self._save(_ConvCache(columns, x4.shape, padded.shape, (ho, wo), unbatched), y)
+        self._save(_ConvCache(rows, x4.shape, (hp, wp), (ho, wo), unbatched), y)
         return y
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         cache, grad_output = self._restore(grad_output)
         dy = grad_output[None] if cache.unbatched else grad_output
-        flat_dy = dy.transpose(0, 2, 3, 1).reshape(-1, self.out_channels)  # (N·Ho·Wo, C_out)
-        weight = self.params["weight"]
-        self.grads["weight"] += (flat_dy.T @ cache.columns).reshape(weight.shape)
+        (kh, kw), (sh, sw), (hp, wp), (ho, wo) = self.kernel_size, self.stride, cache.padded_hw, cache.output_hw
+        n, c, h, w = cache.input_shape
         if "bias" in self.params:
-            self.grads["bias"] += flat_dy.sum(axis=0)
-        n, c, _, _ = cache.input_shape
-        (kh, kw), (sh, sw), (ho, wo) = self.kernel_size, self.stride, cache.output_hw
-        grad_columns = (flat_dy @ weight.reshape(self.out_channels, -1)).reshape(n, ho, wo, c, kh, kw)
-        grad_columns = grad_columns.transpose(0, 3, 4, 5, 1, 2)  # (N, C, kh, kw, Ho, Wo)
-        grad_padded = np.zeros(cache.padded_shape, dtype=grad_output.dtype)
-        for a in range(kh):
-            for b in range(kw):
-                grad_padded[:, :, a:a + sh * (ho - 1) + 1:sh, b:b + sw * (wo - 1) + 1:sw] += grad_columns[:, :, a, b]
-        grad_input = self._unpad(grad_padded, cache.input_shape)
+            self.grads["bias"] += dy.sum(axis=(0, 2, 3))
+        grid = np.zeros((self.out_channels, n, hp, wp), dtype=dy.dtype)
+        grid[:, :, :sh * (ho - 1) + 1:sh, :sw * (wo - 1) + 1:sw] = dy.transpose(1, 0, 2, 3)
+        rows = cache.rows
+        span = rows.shape[1] - ((kh - 1) * wp + kw - 1)
+        grid = grid.reshape(self.out_channels, -1)[:, :span]
+        taps_t = self.params["weight"].transpose(2, 3, 1, 0)  # (kh, kw, C_in, C_out)
+        grad_weight = self.grads["weight"]
+        grad_rows = np.zeros_like(rows)
+        for a, b, shift in self._offsets(wp):
+            grad_weight[:, :, a, b] += grid @ rows[:, shift:shift + span].T
+            grad_rows[:, shift:shift + span] += taps_t[a, b] @ grid
+        grad_input = self._unpad(grad_rows.reshape(c, n, hp, wp), (h, w)).transpose(1, 0, 2, 3)
+        grad_input = np.ascontiguousarray(grad_input)
         return grad_input[0] if cache.unbatched else grad_input
 
-    def _unpad(self, grad_padded: np.ndarray, input_shape) -> np.ndarray:
-        """The gradient with respect to the unpadded input: the border dropped (zeros) or wrapped (circular)."""
-        (ph, pw), (h, w) = self.padding, input_shape[2:]
+    def _unpad(self, grad_padded: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+        """The gradient with respect to the unpadded input (C, N, H, W): the border dropped (zeros)
+        or wrapped onto the opposite border (circular)."""
+        (ph, pw), (h, w) = self.padding, size
         if self.padding_mode == "zeros":
             return grad_padded[:, :, ph:ph + h, pw:pw + w]
         rows = grad_padded[:, :, ph:ph + h, :].copy()
