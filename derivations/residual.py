@@ -341,5 +341,6 @@ def _weight_grad_limit() -> Derivation:
                 r"unchanged by scaling $W^\ell$: the limit along each direction $U$ exists but depends on $U$ "
                 r"(along $U$ and $-U$ the masks are complementary), so $W^\ell.\mathrm{grad}$ has no limit as "
                 r"$\sigma_W \to 0$; for random weights it stays a random mask over $x^L.\mathrm{grad} \cdot x^0$. "
-                r"(With the ReLU around the sum instead, the mask tends to $1[x^\ell > 0]$ and the limit exists.)"),
+                r"(With the ReLU around the sum instead, one layer's mask tends to $1[x^0 > 0]$ and its limit exists, "
+                r"but deeper layers see the exact zeros of the ReLU, where the mask again depends on the direction.)"),
     )
