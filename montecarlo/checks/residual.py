@@ -61,30 +61,40 @@ POINT_A2 = {"N": 5, "C": 1, "sigma_W": 0.02, "sigma2_l": 0.7}
 # ---- the torus model -----------------------------------------------------------------------------------------
 
 
+def torus_forward(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """x^L of independent circular residual stacks: x (D, C, T, T), weights (L, D, C, C, N, N)."""
+    kernel = weights.shape[-1]
+    pad = (kernel - 1) // 2
+    for layer in weights:
+        conv = np.zeros_like(x)
+        for a in range(kernel):
+            for b in range(kernel):  # x[.., i + a - pad, j + b - pad] on the torus
+                conv += np.einsum("doc,dcij->doij", layer[:, :, :, a, b], np.roll(x, (pad - a, pad - b), axis=(2, 3)))
+        x = x + conv
+    return x
+
+
+def torus_backward(g: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """x^0.grad of torus_forward's stacks for x^L.grad = g: each layer's adjoint rolls the other way."""
+    kernel = weights.shape[-1]
+    pad = (kernel - 1) // 2
+    for layer in weights[::-1]:
+        back = np.zeros_like(g)
+        for a in range(kernel):
+            for b in range(kernel):
+                back += np.roll(np.einsum("doc,doij->dcij", layer[:, :, :, a, b], g), (a - pad, b - pad), axis=(2, 3))
+        g = g + back
+    return g
+
+
 def torus_stack(rng, size: int, *, channels: int, kernel: int, side: int, depth: int, weight_variance: float,
                 backward: bool = False) -> np.ndarray:
     """Per draw (``size`` independent stacks): the mean square over the entries of x^depth, or with
     ``backward`` of x^0.grad for x^depth.grad ~ N(0, 1) independent of everything."""
-    pad = (kernel - 1) // 2
     x = rng.standard_normal((size, channels, side, side))
     weights = rng.normal(0.0, math.sqrt(weight_variance), (depth, size, channels, channels, kernel, kernel))
-    offsets = [(a, b) for a in range(kernel) for b in range(kernel)]
-    if not backward:
-        for k in range(depth):
-            conv = np.zeros_like(x)
-            for a, b in offsets:  # x[.., i + a - pad, j + b - pad] on the torus
-                conv += np.einsum("doc,dcij->doij", weights[k, :, :, :, a, b],
-                                  np.roll(x, (pad - a, pad - b), axis=(2, 3)))
-            x = x + conv
-        return (x**2).mean(axis=(1, 2, 3))
-    g = x  # x^depth.grad
-    for k in reversed(range(depth)):
-        back = np.zeros_like(g)
-        for a, b in offsets:  # the adjoint of the shift: roll the other way
-            back += np.roll(np.einsum("doc,doij->dcij", weights[k, :, :, :, a, b], g), (a - pad, b - pad),
-                            axis=(2, 3))
-        g = g + back
-    return (g**2).mean(axis=(1, 2, 3))
+    out = torus_backward(x, weights) if backward else torus_forward(x, weights)
+    return (out**2).mean(axis=(1, 2, 3))
 
 
 def _torus(point, *, side: int = 3, backward: bool = False, weight_key: str | None = "sigma_W", depth_key="l"):
