@@ -162,7 +162,7 @@ def _mean_square(a: np.ndarray) -> float:
     return float(np.mean(a * a))
 
 
-IMAGE = (2, 8, 8)  # batch, height, width of the network runs
+IMAGE = (1, 16, 16)  # batch, height, width of the network runs (a larger image averages more of the weights)
 
 
 def _network_values(point, statistic: str):
