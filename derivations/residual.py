@@ -320,8 +320,9 @@ def _weight_grad_limit() -> Derivation:
                      r"$\sigma_W \to 0$ along $W^k = \sqrt{\sigma_W}\,U^k$; $x^L.\mathrm{grad}$ held fixed",
                      r"symbolic instance: 1-D torus of 3 pixels, one channel, kernel 3, two layers, $g = x^L.\mathrm{grad}$, "
                      r"$x = x^0$"),
-        steps=[Step(limit, ""),
+        steps=[Step(sp.Matrix([sp.Limit(e, t, 0, "+") for e in grad]), ""),
                Step(index_form, "every layer tends to the identity: x^l -> x^0 and x^{l+1}.grad -> x^L.grad")],
+        evaluate=lambda e: sp.sympify(e).doit(),
         result=limit, expected=index_form,
         values={"layer_1": layer_1, "relu_along_u": one_layer, "relu_along_minus_u": flipped},
         facts=[
