@@ -252,9 +252,11 @@ def _gradient_variance() -> Derivation:
     return Derivation(
         id="residual.gradient_variance", symbols=(sigma_W, N, C, L, l),
         assumptions=(r"$x^\ell.\mathrm{grad} = x^{\ell+1}.\mathrm{grad} + \mathrm{Conv}(W^\ell)^\top(x^{\ell+1}."
-                     r"\mathrm{grad})$: $s$ = the same entry of $x^{\ell+1}.\mathrm{grad}$, $T$ = a sum over the $N^2 C$ "
+                     r"\mathrm{grad})$: $s$ = the same entry of $x^{\ell+1}.\mathrm{grad}$, "
+                     r"$T$ = a sum over the $N^2 C$ "
                      r"(output channel, offset) pairs the entry feeds",
-                     r"$x^L.\mathrm{grad}$ mean 0, variance 1, independent of the weights; then $x^{\ell+1}.\mathrm{grad}$ "
+                     r"$x^L.\mathrm{grad}$ mean 0, variance 1, independent of the weights; "
+                     r"then $x^{\ell+1}.\mathrm{grad}$ "
                      r"is independent of $W^\ell$ (the net is linear)",
                      r"not needed: the components of $x^{\ell+1}.\mathrm{grad}$ independent of each other"),
         steps=chain, result=sp.Eq(sp.Symbol("sigma2_{l,grad}"), derived), expected=(1 + N**2 * C * sigma_W) ** (L - l),
@@ -318,7 +320,8 @@ def _weight_grad_limit() -> Derivation:
         assumptions=(r"$W^\ell.\mathrm{grad}[o,c,a,b] = \sum_{n,i,j} x^{\ell+1}.\mathrm{grad}[n,o,i,j]\; "
                      r"x^\ell[n,c,i+a-p,j+b-p]$ (padded $x^\ell$), exactly, at any $\sigma_W$",
                      r"$\sigma_W \to 0$ along $W^k = \sqrt{\sigma_W}\,U^k$; $x^L.\mathrm{grad}$ held fixed",
-                     r"symbolic instance: 1-D torus of 3 pixels, one channel, kernel 3, two layers, $g = x^L.\mathrm{grad}$, "
+                     r"symbolic instance: 1-D torus of 3 pixels, one channel, kernel 3, two layers, "
+                     r"$g = x^L.\mathrm{grad}$, "
                      r"$x = x^0$"),
         steps=[Step(sp.Matrix([sp.Limit(e, t, 0, "+") for e in grad]), ""),
                Step(index_form, "every layer tends to the identity: x^l -> x^0 and x^{l+1}.grad -> x^L.grad")],

@@ -97,11 +97,11 @@ def torus_stack(rng, size: int, *, channels: int, kernel: int, side: int, depth:
     return (out**2).mean(axis=(1, 2, 3))
 
 
-def _torus(point, *, side: int = 3, backward: bool = False, weight_key: str | None = "sigma_W", depth_key="l"):
+def _torus(point, *, side: int = 3, backward: bool = False, weight_key: str | None = "sigma_W"):
     """A Case draw from the torus model at ``point``; the weight variance is the point's, or the
     value under test when ``weight_key`` is None (a candidate sigma_W)."""
     channels, kernel = point["C"], point["N"]
-    depth = point["L"] - point.get("l", 0) if backward else point[depth_key]
+    depth = point["L"] - point.get("l", 0) if backward else point["l"]
 
     def draw(rng, size, value):
         variance = point[weight_key] if weight_key else value
@@ -172,10 +172,10 @@ def _network_values(point, statistic: str):
     channels, kernel = point["C"], point["N"]
     depth = point["L"] if "L" in point else point["l"]
 
-    def one(layers, x, rng_grad):
+    def one(layers, x, top_grad):
         if statistic == "gradient":
             states = residual_forward(layers, x)
-            return _mean_square(residual_backward(layers, states, rng_grad)[point["l"]])
+            return _mean_square(residual_backward(layers, states, top_grad)[point["l"]])
         with nets.no_grad():
             states = residual_forward(layers, x)
         if statistic == "ratio":
@@ -348,7 +348,8 @@ def _independence_departure(derivation, rng, seed):
     ms = np.array(ms)
     formula = value_at(derivation.target, derivation, p)
     details = {"note": "descriptive, 100 networks of 6 layers, N=3 C=4, sigma_W=0.02, 4 images 8x8; 99% intervals",
-               "neighbour_correlation": {"mean_abs": float(np.mean(np.abs(neighbour))), **_interval(np.array(neighbour))},
+               "neighbour_correlation": {"mean_abs": float(np.mean(np.abs(neighbour))),
+                                         **_interval(np.array(neighbour))},
                "channel_correlation_per_network": {"mean_abs": float(np.mean(np.abs(channel))),
                                                    **_interval(np.array(channel))},
                "skip_branch_correlation": {"mean_abs": float(np.mean(np.abs(terms))), **_interval(np.array(terms))},
