@@ -9,8 +9,9 @@ __all__ += ["Comparison", "compare"]
 __all__ += ["ClaimInfo", "Source", "claim_ids", "claim_infos", "info"]
 __all__ += ["Erratum", "errata", "errata_counts", "errata_markdown", "errata_text"]
 
-from . import (  # noqa: E402,F401  (registering the claims, in the order of CLAIMS.md)
-    init_variance, init_units, init_symmetry, batchnorm_forward, batchnorm_backward, activations, symmetry, optim,
+from . import (  # noqa: E402,F401  (registering the claims; the catalogue lists them in CLAIMS.md's order)
+    init_variance, init_units, init_symmetry, batchnorm_forward, batchnorm_backward, activations,
+    symmetry, optim, residual,
 )
 from .init_variance import (  # noqa: E402
     he_variance, lecun_variance, preact_variance, product_variance, relu_second_moment,

@@ -274,19 +274,24 @@ _RECORDS = (
     ClaimInfo("residual.variance_recursion", "Variance through a residual convolution", (_s("003", "Problem 3", "a)"),),
               "For x^{ℓ+1} = x^ℓ + Conv(W^ℓ, x^ℓ) with an N×N filter, C channels and weight variance σ_W, what is "
               "σ²_{ℓ+1} in terms of σ²_ℓ?",
-              "σ²_{ℓ+1} = σ²_ℓ·(1 + N²·C·σ_W), σ_W being a variance.", "SMN"),
-    ClaimInfo("residual.variance_closed_form", "Variance after ℓ residual layers", (_s("003", "Problem 3", "b)"),),
+              "σ²_{ℓ+1} = σ²_ℓ·(1 + N²·C·σ_W), σ_W being a variance; exact for circular padding without the seed's "
+              "independence assumptions (only W^ℓ independent of x^ℓ with E[W] = 0: the two terms are uncorrelated).",
+              "SMN"),
+    ClaimInfo("residual.variance_closed_form", "Variance after l residual layers", (_s("003", "Problem 3", "b)"),),
               "With unit-variance inputs, what is σ²_ℓ as a function of σ_W and ℓ?",
               "σ²_ℓ = (1 + N²·C·σ_W)^ℓ.", "SMN"),
     ClaimInfo("residual.doubling_weight_variance", "The weight variance that doubles the signal over L layers",
               (_s("003", "Problem 3", "c)"),),
-              "Using (1 + ε)^L ≈ e^{εL}, which σ_W gives σ²_L = 2, and how good is the approximation?",
-              "σ_W = ln 2/(L·N²·C); the exact value (2^{1/L} − 1)/(N²·C) is larger by a relative ≈ ln 2/(2L), so the "
-              "approximate σ_W gives σ²_L slightly below 2.", "SM"),
+              "Using (1 + ε)^N ≈ e^{εN} (the seed reuses N, the filter size, for the exponent, which is the depth L), "
+              "which σ_W gives σ²_L = 2, and how good is the approximation?",
+              "σ_W = ln 2/(L·N²·C); the exact value (2^{1/L} − 1)/(N²·C) is larger by a relative ln 2/(2L) + O(1/L²) "
+              "(44% at L = 1), so the approximate σ_W gives σ²_L = (1 + ln 2/L)^L = 2 − (ln 2)²/L + O(1/L²), "
+              "slightly below 2.", "SM"),
     ClaimInfo("residual.gradient_variance", "Gradient variance through residual layers", (_s("003", "Problem 3", "d)"),),
               "With x^L.grad of zero mean and unit variance, what is the variance σ²_{ℓ,grad} of x^ℓ.grad?",
-              "σ²_{ℓ,grad} = (1 + N²·C·σ_W)^{L−ℓ}, since x^ℓ.grad = x^{ℓ+1}.grad + Conv(W^ℓ)ᵀ(x^{ℓ+1}.grad).", "SMN"),
-    ClaimInfo("residual.weight_grad_limit", "The weight gradient as σ_W → 0", (_s("003", "Problem 3", "e)"),),
+              "σ²_{ℓ,grad} = (1 + N²·C·σ_W)^{L−ℓ}, since x^ℓ.grad = x^{ℓ+1}.grad + Conv(W^ℓ)ᵀ(x^{ℓ+1}.grad); it needs "
+              "x^L.grad independent of the weights, not independent components of x^{ℓ+1}.grad.", "SMN"),
+    ClaimInfo("residual.weight_grad_limit", "The weight gradient as the weight variance tends to 0", (_s("003", "Problem 3", "e)"),),
               "What is lim_{σ_W→0} W^ℓ.grad in index notation in terms of x^L.grad, and is the limit well defined "
               "with an activation?",
               "Every layer tends to the identity, so x^ℓ → x^0 and x^ℓ.grad → x^L.grad, and W^ℓ.grad tends to the "

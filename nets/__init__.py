@@ -9,6 +9,7 @@ times before ``backward`` (a stack of caches; backward in reverse order), so rec
 from . import data, fused_norm, init, optim
 from .activations import ELU, LeakyReLU, ReLU, Sigmoid, Tanh
 from .container import Sequential
+from .conv import Conv2d
 from .linear import Linear
 from .losses import MSELoss, SoftmaxCrossEntropy, log_softmax
 from .module import Module, check_array, default_generator, is_grad_enabled, manual_seed, no_grad
@@ -23,4 +24,5 @@ __all__ = [
     "MSELoss", "SoftmaxCrossEntropy", "log_softmax", "Module", "check_array", "default_generator",
     "manual_seed", "no_grad", "is_grad_enabled", "LayerStatistics", "layer_statistics",
     "linear_output_second_moments", "mlp", "reinitialise", "Cell", "RNNCell", "Unrolled",
+    "Conv2d",
 ]
