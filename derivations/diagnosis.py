@@ -28,7 +28,7 @@ import sympy as sp
 
 from .equality import Comparison, _Budget, _interrupt_after, _short, check_size, compare
 
-__all__ = ["Diagnosis", "diagnose", "KINDS"]
+__all__ = ["Diagnosis", "diagnose", "diagnose_claim", "catalogue_expression", "KINDS"]
 
 KINDS = ("sign", "factor", "root", "square", "reciprocal", "power", "substitution", "term", "points", "different")
 PER_TEST = 1.0   # seconds for one relation tried

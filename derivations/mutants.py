@@ -160,7 +160,8 @@ CATALOGUE = {
     },
     "bn.scale_invariance": {
         "wrong": [
-            ("y_i", "term", "(y_i - gamma)*(1 - c/Abs(c))", "unchanged for every c: forgot that c < 0 reflects"),
+            ("y_i", "substitution", "gamma -> y_i", "unchanged for every c: forgot that c < 0 reflects"),
+            ("y_i*c/Abs(c)", "term", "gamma*(c - Abs(c))/Abs(c)", "flipped the shift gamma with the output"),
             ("-c*(y_i - gamma)/Abs(c) + gamma", "term", "2*c*(gamma - y_i)/Abs(c)",
              "reflected for c > 0 and not for c < 0"),
             ("c*(y_i - gamma)/Abs(c)", "term", "-gamma", "dropped the shift gamma"),
