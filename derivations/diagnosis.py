@@ -121,14 +121,18 @@ def _words(symbol_words: dict, name: str) -> str:
 def _factor_phrase(k: sp.Expr) -> str:
     if k.is_number:
         return f"the candidate is {sp.sstr(k)} times the answer"
-    if k.is_Pow and k.exp == -1:
-        return f"the candidate is the answer divided by {sp.sstr(k.base)}: a factor {sp.sstr(k.base)} is missing"
+    if k.is_Pow and k.exp.is_negative:
+        return f"the candidate is the answer divided by {sp.sstr(1 / k)}: a factor {sp.sstr(1 / k)} is missing"
     return f"the candidate is {sp.sstr(k)} times the answer: a 1/{sp.sstr(k)} was dropped"
 
 
 def _is_monomial(k: sp.Expr) -> bool:
-    return all(f.is_number or f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer)
-               for f in sp.Mul.make_args(k))
+    """A number times integer powers of symbols (m, 1/n, L/c), or a short power of a sum (sqrt(eps + var))."""
+    if all(f.is_number or f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer)
+           for f in sp.Mul.make_args(k)):
+        return True
+    others = [f for f in sp.Mul.make_args(k) if not f.is_number]
+    return sp.count_ops(k) <= 6 and len(others) == 1 and others[0].is_Pow and others[0].exp.is_Rational
 
 
 def diagnose(target, candidate, *, symbol_words: dict | None = None, seconds: float = 6.0,
