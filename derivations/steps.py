@@ -1,6 +1,7 @@
 """A student's derivation checked line by line in the claim's model.
 
-A chain is a list of lines, one expression each, optionally followed by ``# reason``:
+A chain is a list of lines, one expression (or one equation ``lhs = rhs``, for the claims that
+solve for a parameter) each, optionally followed by ``# reason``:
 
     V[a]
     E[a^2] - E[a]^2                      # definition of the variance
@@ -44,6 +45,7 @@ MAX_EXPONENT = 12       # |numeric exponent| in a line
 MAX_DIGITS = 20         # digits of a numeric literal
 MAX_SUM_POWER = 6       # sums multiplied together inside one expectation (Bell(6) = 203 partitions)
 PER_LINK = 2.0          # default seconds for one link
+INDEX_NAMES = ("i", "j", "k", "l", "p", "q")  # names a summation index may have
 
 _FUNCTIONS = {"sqrt": sp.sqrt, "exp": sp.exp, "log": sp.log, "Abs": sp.Abs, "abs": sp.Abs, "tanh": sp.tanh,
               "sign": sp.sign, "Max": sp.Max, "max": sp.Max, "Min": sp.Min, "min": sp.Min,
@@ -210,7 +212,7 @@ class _Translator:
             index = sp.Integer(int(label)) if label.isdigit() else (_index(label) if label.isidentifier() else None)
             if index is not None:
                 return sp.IndexedBase(base)[index]
-        if len(identifier) == 1 and identifier.isalpha():  # a summation index such as i, j, k
+        if identifier in INDEX_NAMES:  # a summation index
             return _index(identifier)
         known = ", ".join(sorted(n for n in self.names if n.isidentifier())) or "none"
         raise ValueError(f"unknown name {identifier!r}; the claim's names are: {known}")
@@ -263,15 +265,30 @@ class _Translator:
             args = [args[0], *args[1].elts]
         if len(args) != 4 or not isinstance(args[1], ast.Name):
             raise ValueError("a sum is written sum(f, i, 1, n)")
+        if args[1].id not in INDEX_NAMES and args[1].id not in self.names:
+            raise ValueError(f"a summation index is one of {', '.join(INDEX_NAMES)}, not {args[1].id!r}")
         index = _index(args[1].id)
         return sp.Sum(self(args[0]), (index, self(args[2]), self(args[3])))
 
 
+_EQUALS = re.compile(r"(?<![<>=!])=(?!=)")
+
+
 def _parse_line(text: str, translate: _Translator) -> sp.Basic:
+    """One expression, or an equation ``lhs = rhs`` (the claims that solve for a parameter)."""
     if len(text) > MAX_LENGTH:
         raise ValueError(f"longer than {MAX_LENGTH} characters")
+    sides = _EQUALS.split(text)
+    if len(sides) == 2:
+        return sp.Eq(_parse_expression(sides[0], translate), _parse_expression(sides[1], translate), evaluate=False)
+    if len(sides) > 2:
+        raise ValueError("a line holds one expression or one equation lhs = rhs")
+    return _parse_expression(text, translate)
+
+
+def _parse_expression(text: str, translate: _Translator) -> sp.Basic:
     try:
-        tree = ast.parse(text.replace("^", "**"), mode="eval")
+        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
     except SyntaxError as error:
         raise ValueError(f"not a formula: {error.msg}") from None
     except (RecursionError, MemoryError):
@@ -337,7 +354,7 @@ def _evaluate(function, expr, seconds) -> _Evaluated:
         return _Evaluated(value)
     except _Budget:
         return _Evaluated(error=f"evaluating it took more than {seconds:.1f} s")
-    except (ValueError, TypeError, NotImplementedError, AttributeError, RecursionError, ZeroDivisionError) as error:
+    except Exception as error:  # noqa: BLE001 (the claim's evaluate on a student's line: any failure is "cannot tell")
         return _Evaluated(error=" ".join(str(error).split())[:160] or type(error).__name__)
 
 
