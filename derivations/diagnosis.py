@@ -185,20 +185,21 @@ def _diagnose_matrix(target, candidate, comparison, symbol_words, timer) -> Diag
 def _scalar(T, C, symbol_words, timer) -> Diagnosis | None:
     symbols = sorted((s for s in (T.free_symbols | C.free_symbols) if isinstance(s, sp.Symbol)), key=str)
     in_target = sorted((s for s in T.free_symbols if isinstance(s, sp.Symbol)), key=str)
-    for s in in_target:
-        if not s.is_integer:
-            continue
-        in_exponent = any(p.exp.has(s) for p in T.atoms(sp.Pow))
-        for shift in (-1, 1):
-            shifted = s + shift
-            if _equal(timer, C, T.subs(s, shifted)):
-                if in_exponent:
-                    return Diagnosis("power", {s: shifted}, f"a different power: {sp.sstr(shifted)} where {s} "
-                                                            "belongs")
-                return Diagnosis("substitution", {s: shifted}, f"equal to the answer with {sp.sstr(shifted)} in "
-                                                                f"place of {s} (off by one)")
-    if T != 0 and _equal(timer, C, -T):
+    ratio = None
+    if T != 0:  # the cheap test first: C / T, cancelled
+        ratio = _run(timer, lambda: sp.factor(sp.cancel(C / T)))
+        if ratio is not None and not ratio.is_number and sp.count_ops(ratio) <= 2 * TERM_OPS:
+            simpler = _run(timer, lambda: sp.factor(sp.simplify(ratio)))
+            ratio = simpler if simpler is not None else ratio
+        if ratio is not None and ratio.has(sp.zoo, sp.nan):
+            ratio = None
+    if ratio == -1:
         return Diagnosis("sign", sp.Integer(-1), "wrong sign: the candidate is minus the answer")
+    exponents = [p for p in in_target if p.is_integer and any(q.exp.has(p) for q in T.atoms(sp.Pow))]
+    for s in exponents:
+        for shift in (-1, 1):
+            if _equal(timer, C, T.subs(s, s + shift)):
+                return Diagnosis("power", {s: s + shift}, f"a different power: {sp.sstr(s + shift)} where {s} belongs")
     if T != 0:
         if _equal(timer, C**2, T):
             return Diagnosis("root", sp.sqrt(T), "the candidate is the square root of the answer: a standard "
@@ -208,11 +209,16 @@ def _scalar(T, C, symbol_words, timer) -> Diagnosis | None:
                                              "standard deviation belongs")
         if _equal(timer, C * T, 1):
             return Diagnosis("reciprocal", 1 / T, "the candidate is the reciprocal of the answer (upside down)")
-        ratio = _run(timer, lambda: sp.factor(sp.cancel(sp.simplify(C / T))))
-        if ratio is not None and ratio != 1 and ratio != 0 and not ratio.has(sp.zoo, sp.nan) and _is_monomial(ratio):
+        if ratio is not None and ratio != 1 and ratio != 0 and _is_monomial(ratio):
             if ratio.is_number or ratio.free_symbols <= set(symbols):
                 return Diagnosis("factor", ratio, f"off by a constant factor {sp.sstr(ratio)}: {_factor_phrase(ratio)}"
                                  if ratio.is_number else f"off by a factor {sp.sstr(ratio)}: {_factor_phrase(ratio)}")
+    for s in in_target:
+        if s.is_integer and s not in exponents:
+            for shift in (-1, 1):
+                if _equal(timer, C, T.subs(s, s + shift)):
+                    return Diagnosis("substitution", {s: s + shift}, f"equal to the answer with "
+                                     f"{sp.sstr(s + shift)} in place of {s} (off by one)")
     for s in in_target:
         found = _substitution(T, C, s, symbol_words, timer)
         if found is not None:

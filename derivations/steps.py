@@ -21,7 +21,8 @@ line the model cannot evaluate). The last line is compared with the claim's answ
 Everything is bounded: the text (lines, characters, syntax nodes, nesting, digits, exponents, as for a
 candidate), the sums inside one expectation (at most ``MAX_SUM_POWER``: the moment algebra
 expands a product of k sums over the Bell(k) set partitions), and the time of each link
-(``seconds_per_link``, enforced by the spine's interval timer in the main thread).
+(``seconds_per_link`` for the verdict, and as much again for the diagnosis of an invalid link,
+enforced by the spine's interval timer in the main thread).
 """
 from __future__ import annotations
 
@@ -361,8 +362,9 @@ def _evaluate(function, expr, seconds) -> _Evaluated:
 def check_steps(derivation, lines, *, seconds_per_link: float = PER_LINK, diagnose_links: bool = True) -> StepsReport:
     """Check a student's chain (a list of lines, or one string) link by link in ``derivation``'s model.
 
-    Each link gets at most ``seconds_per_link`` seconds (evaluation, comparison, rules and
-    diagnosis together); every bound of the module docstring applies first.
+    Each link gets at most ``seconds_per_link`` seconds for its verdict (evaluation, comparison,
+    rules) and as much again for the diagnosis of an invalid link; every bound of the module
+    docstring applies first.
     """
     if isinstance(seconds_per_link, bool) or not isinstance(seconds_per_link, (int, float)) or not 0 < seconds_per_link <= 60:
         raise ValueError(f"seconds_per_link must be a number in (0, 60], not {seconds_per_link!r}")
@@ -385,7 +387,7 @@ def check_steps(derivation, lines, *, seconds_per_link: float = PER_LINK, diagno
     for before, after in zip(parsed, parsed[1:]):
         start = time.monotonic()
         deadline = start + seconds_per_link
-        links.append(_link(derivation, before, after, value, rules, deadline, diagnose_links))
+        links.append(_link(derivation, before, after, value, rules, deadline, diagnose_links, seconds_per_link))
         links[-1].seconds = time.monotonic() - start
     answer = None
     last = parsed[-1]
@@ -401,7 +403,7 @@ def check_steps(derivation, lines, *, seconds_per_link: float = PER_LINK, diagno
     return StepsReport(derivation.id, parsed, links, answer, notes)
 
 
-def _link(derivation, before: Line, after: Line, value, rules, deadline, diagnose_links) -> Link:
+def _link(derivation, before: Line, after: Line, value, rules, deadline, diagnose_links, seconds_per_link) -> Link:
     number = after.number
     if before.expr is None or after.expr is None:
         which = before if before.expr is None else after
@@ -433,8 +435,8 @@ def _link(derivation, before: Line, after: Line, value, rules, deadline, diagnos
             return Link(number, "valid", by_rule, "proved equal by an assumption of the claim")
     if outcome.different:
         found = None
-        left_time = deadline - time.monotonic()
-        if diagnose_links and left_time > 0.1:
+        left_time = deadline - time.monotonic() + seconds_per_link  # the diagnosis has a budget of its own
+        if diagnose_links:
             from .diagnosis import diagnose
             from .mutants import CATALOGUE
             words = CATALOGUE.get(derivation.id, {}).get("words")
