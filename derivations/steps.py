@@ -39,8 +39,8 @@ from .moments import Expectation, Variance
 __all__ = ["Line", "Link", "StepsReport", "parse_chain", "check_steps", "hint", "MAX_LINES"]
 
 MAX_LINES = 40          # lines of a chain
-MAX_LENGTH = 1000       # characters of one line
-MAX_NODES = 600         # syntax nodes of one line
+MAX_LENGTH = 2000       # characters of one line (as for a candidate)
+MAX_NODES = 1500        # syntax nodes of one line
 MAX_DEPTH = 30          # nesting depth of one line
 MAX_EXPONENT = 12       # |numeric exponent| in a line
 MAX_DIGITS = 20         # digits of a numeric literal
@@ -239,8 +239,6 @@ class _Translator:
             if isinstance(node.op, ast.Pow):
                 if right.is_number and abs(right) > MAX_EXPONENT:
                     raise ValueError(f"an exponent larger than {MAX_EXPONENT}")
-                if not right.is_number:
-                    raise ValueError("powers with a symbolic exponent are not allowed in a chain")
                 return left**right
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
             inner = self(node.slice)
@@ -380,7 +378,12 @@ def check_steps(derivation, lines, *, seconds_per_link: float = PER_LINK, diagno
                 values[line.number] = _Evaluated(error=f"more than {MAX_SUM_POWER} sums multiplied inside one "
                                                        "expectation")
             else:
-                values[line.number] = _evaluate(derivation.evaluate, line.expr, max(deadline - time.monotonic(), 0.05))
+                seconds = max(deadline - time.monotonic(), 0.05)
+                values[line.number] = _evaluate(derivation.evaluate, line.expr, seconds)
+                if values[line.number].value is None and not line.expr.has(Expectation, Variance):
+                    # a model that solves equations (or evaluates other lines) does not apply to a
+                    # plain expression: it is compared as written
+                    values[line.number] = _evaluate(lambda e: e, line.expr, seconds)
         return values[line.number]
 
     links = []
