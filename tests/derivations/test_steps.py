@@ -63,11 +63,11 @@ def test_a_bn_chain_finds_the_missing_square_root():
     ("n.__class__", "not allowed"),
     ("n**99999", "exponent"),
     ("9" * 40, "digits"),
-    ("n" + "+n" * 600, "characters"),
+    ("n" + "+n" * 1200, "characters"),
     ("exp(exp(exp(exp(n))))", "tower"),
     ("zz + n", "unknown name"),
     ("n +* v", "not a formula"),
-])
+], ids=["call", "attribute", "exponent", "digits", "length", "tower", "name", "syntax"])
 def test_hostile_lines_get_one_clear_line(line, fragment):
     report = derivations.get("init.preact_var").check_steps([line, "n*v*chi"])
     assert fragment in report.lines[0].error and "\n" not in report.lines[0].error
