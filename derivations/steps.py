@@ -82,7 +82,8 @@ class Link:
         if self.status == "invalid":
             text = f"line {self.number}: INVALID: {self.comparison.describe()}"
             if self.diagnosis is not None and self.diagnosis.kind != "different":
-                text += f"; {self.diagnosis.message.replace('the answer', 'the previous line')}"
+                message = self.diagnosis.message.replace("the answer", "the previous line")
+                text += f"; {message.replace('the candidate', 'this line')}"
             return text
         return f"line {self.number}: cannot tell ({self.note})"
 
