@@ -226,6 +226,9 @@ def _scalar(T, C, symbol_words, timer) -> Diagnosis | None:
     difference = _run(timer, lambda: sp.factor(sp.simplify(C - T)))
     if difference is not None and difference != 0 and sp.count_ops(difference) <= TERM_OPS:
         vanish = _vanishing(difference, symbol_words, timer)
+        points = None if vanish else _special_points(difference, symbol_words, timer)
+        if points is not None:
+            return points
         return Diagnosis("term", difference, f"off by an additive term {sp.sstr(difference)}: the candidate "
                                              f"is the answer plus {sp.sstr(difference)}{vanish}")
     for s in in_target:
@@ -238,6 +241,23 @@ def _scalar(T, C, symbol_words, timer) -> Diagnosis | None:
             where = " or ".join(f"{s} = {sp.sstr(r)}" for r in roots)
             return Diagnosis("points", roots, f"right only where {where}{_words(symbol_words, s.name)}; "
                                               "wrong elsewhere")
+    return None
+
+
+def _special_points(difference, symbol_words, timer) -> Diagnosis | None:
+    """"right only where s = c" when the difference vanishes at a nonzero number c (or another
+    symbol) of one symbol s; a difference vanishing only at s = 0 is reported as a term."""
+    for s in sorted(difference.free_symbols, key=str):
+        if not s.is_Symbol:
+            continue
+        roots = _run(timer, lambda: sp.solve(difference, s, dict=False))
+        if not roots or not isinstance(roots, list) or len(roots) > 4:
+            continue
+        special = [r for r in roots if (r.is_number and r != 0 and r.is_real) or r.is_Symbol]
+        if special:
+            where = " or ".join(f"{s} = {sp.sstr(r)}" for r in special)
+            return Diagnosis("points", special, f"right only where {where}{_words(symbol_words, s.name)}; the "
+                                                f"candidate is off by {sp.sstr(difference)} elsewhere")
     return None
 
 

@@ -162,7 +162,7 @@ CATALOGUE = {
         "wrong": [
             ("y_i", "substitution", "gamma -> y_i", "unchanged for every c: forgot that c < 0 reflects"),
             ("y_i*c/Abs(c)", "term", "gamma*(c - Abs(c))/Abs(c)", "flipped the shift gamma with the output"),
-            ("-c*(y_i - gamma)/Abs(c) + gamma", "term", "2*c*(gamma - y_i)/Abs(c)",
+            ("-c*(y_i - gamma)/Abs(c) + gamma", "points", "",
              "reflected for c > 0 and not for c < 0"),
             ("c*(y_i - gamma)/Abs(c)", "term", "-gamma", "dropped the shift gamma"),
             ("c*(y_i - gamma)/Abs(c) - gamma", "term", "-2*gamma", "subtracted the shift gamma"),
