@@ -250,6 +250,12 @@ class Derivation:
             verified += 1
         return verified
 
+    def check_steps(self, lines, **options):
+        """A student's chain checked link by link in this claim's model (``derivations.steps.check_steps``)."""
+        from .steps import check_steps
+
+        return check_steps(self, lines, **options)
+
     def latex(self) -> str:
         """The derivation as LaTeX: assumptions, the aligned chain with reasons, facts."""
         lines = [rf"\paragraph{{{text(self.title)}}} (\texttt{{{text(self.id)}}}, {text(self.source)})"]

@@ -21,7 +21,7 @@ import sympy as sp
 
 import derivations
 from derivations import compare
-from . import verify
+from . import feedback, verify
 from .checks.base import KINDS, alpha_per_test, total_tests
 from .plaintext import latex_to_text, pretty_lines
 from .verify import candidate_symbols, example_candidate, prepare_candidate
@@ -86,11 +86,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true")
     check = sub.add_parser("check", help="judge a candidate answer, symbolically and by simulation")
     check.add_argument("id")
-    check.add_argument("candidate", help="a formula in the claim's symbols, e.g. \"n*v*chi\", \"-x\", "
+    check.add_argument("candidate", nargs="?", help="a formula in the claim's symbols, e.g. \"n*v*chi\", \"-x\", "
                        "\"[[a, b], [c, d]]\", \"where(x > 0, 1, 0)\" (`dlproofs show ID` gives an example)")
     check.add_argument("--part", metavar="NAME", help="judge one part of a several-part answer (`show ID` lists them)")
     check.add_argument("--seed", type=int)
     check.add_argument("--json", action="store_true")
+    check.add_argument("--steps", metavar="FILE", help="check a derivation line by line (FILE, or - for stdin)")
+    feedback.add_hint_parser(sub)
     figures = sub.add_parser("figures", help="write the figures: node statistics (PNG), BN graph (DOT, TikZ)")
     figures.add_argument("-o", "--output", required=True, metavar="DIR")
     figures.add_argument("--seed", type=int)
@@ -236,6 +238,13 @@ def _check(args) -> int:
     if args.seed is not None and args.seed < 0:
         raise UsageError(f"--seed must be a non-negative integer, not {args.seed}")
     derivation = _claim(args.id)
+    if (args.steps is None) == (args.candidate is None):
+        raise UsageError("check takes a candidate or --steps FILE (one of the two)")
+    if args.steps is not None:
+        try:
+            return feedback.steps_command(args.id, args.steps, args.json)
+        except (ValueError, TypeError) as error:
+            raise UsageError(str(error)) from None
     try:
         expression = prepare_candidate(args.id, args.candidate, args.part)
     except (ValueError, TypeError) as error:
@@ -244,12 +253,14 @@ def _check(args) -> int:
     code = {"accepted": 0, "rejected": 1, "undecided": 4}[report.verdict]
     if args.json:
         report.candidate = args.candidate
-        print(json.dumps(report.to_dict(), indent=1))
+        print(json.dumps({**report.to_dict(), **feedback.diagnosis_json(report)}, indent=1))
         return code
     part = f" part {args.part}" if args.part else ""
     print(f"{args.id}{part}: candidate {sp.sstr(expression)} against the derived "
           f"{sp.sstr(derivation.part_value(args.part))}")
     print(f"  symbolic: {report.comparison.describe()}")
+    for line in feedback.diagnosis_lines(report):
+        print(line)
     for e in report.evidence:
         print(f"  {e.describe()}")
     for note in report.notes:
@@ -265,6 +276,14 @@ def _check(args) -> int:
     else:
         print(f"UNDECIDED: {report.comparison.reason}; not a pass and not a rejection")
     return code
+
+
+def _hint(args) -> int:
+    _claim(args.id)
+    try:
+        return feedback.hint_command(args.id, args.step)
+    except (ValueError, TypeError) as error:
+        raise UsageError(str(error)) from None
 
 
 def _figures(args) -> int:
@@ -294,9 +313,9 @@ def _leading_minus(argv: list[str]) -> list[str]:
     for token in rest:
         if token == "--":
             positionals += list(rest)
-        elif token in ("--seed", "--part"):
+        elif token in ("--seed", "--part", "--steps"):
             options += [token, next(rest, "")]
-        elif token.startswith(("--seed=", "--part=")) or token in ("--json", "-h", "--help"):
+        elif token.startswith(("--seed=", "--part=", "--steps=")) or token in ("--json", "-h", "--help"):
             options.append(token)
         else:
             positionals.append(token)
@@ -317,7 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = _parser().parse_args(_leading_minus(argv))
-        commands = {"list": _list, "errata": _errata, "show": _show, "verify": _verify, "check": _check, "figures": _figures}
+        commands = {"list": _list, "errata": _errata, "show": _show, "verify": _verify, "check": _check,
+                    "hint": _hint, "figures": _figures}
         code = commands[args.command](args)
         sys.stdout.flush()
         return code

@@ -151,3 +151,44 @@ def test_output_piped_into_head_ends_quietly():
                           env=env, cwd=ROOT, timeout=300)
     assert done.stdout.count("\n") == 2 and "Traceback" not in done.stderr and "Error" not in done.stderr
     assert done.returncode in (0, 141)
+
+
+# --- feedback: diagnosis, check --steps, hint -------------------------------------------------
+
+def test_check_prints_the_diagnosis_of_a_rejected_candidate(capsys):
+    code, out, _ = run(capsys, "check", "init.preact_var", "n*v*chi/2", "--seed", "1")
+    assert code == 1 and "diagnosis (factor): off by a constant factor 1/2" in out and "typical slip" in out
+    code, out, _ = run(capsys, "check", "init.preact_var", "n*v*chi/2", "--seed", "1", "--json")
+    data = json.loads(out)
+    assert data["diagnosis"]["kind"] == "factor" and data["diagnosis"]["factor"] == "1/2"
+    assert data["diagnosis"]["witness"]["outcome"] == "different"
+
+
+def test_check_steps_from_a_file_and_from_stdin(capsys, tmp_path, monkeypatch):
+    import io
+
+    chain = tmp_path / "chain.txt"
+    chain.write_text("V[a]\nE[a^2] - E[a]^2  # definition of the variance\nn*E[w_1^2]*E[x_1]^2\n")
+    code, out, _ = run(capsys, "check", "init.preact_var", "--steps", str(chain))
+    assert code == 1 and "line 3: INVALID" in out and "first invalid link: line 2 -> line 3" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO("V[a]\nn*v*chi\n"))
+    code, out, _ = run(capsys, "check", "init.preact_var", "--steps", "-", "--json")
+    assert code == 0 and json.loads(out)["valid"] is True
+
+
+def test_check_steps_bad_input_is_one_line(capsys, tmp_path):
+    code, _, err = run(capsys, "check", "init.preact_var")
+    assert code == 2 and "one of the two" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "check", "init.preact_var", "--steps", str(tmp_path / "none"))
+    assert code == 2 and "cannot read" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "check", "bn.computation_graph", "--steps", str(tmp_path / "none"))
+    assert code == 2 and "not a formula" in err and err.count("\n") == 1
+
+
+def test_hint_gives_one_step_as_its_reason(capsys):
+    code, out, _ = run(capsys, "hint", "init.preact_var")
+    assert code == 0 and "step 1 of 4: definition of the variance" in out
+    code, out, _ = run(capsys, "hint", "init.preact_var", "--step", "4")
+    assert code == 0 and "step 4 of 4" in out and "next:" not in out
+    code, _, err = run(capsys, "hint", "init.preact_var", "--step", "5")
+    assert code == 2 and "step must be" in err
