@@ -9,6 +9,9 @@ times before ``backward`` (a stack of caches; backward in reverse order), so rec
 from . import data, fused_norm, init, optim
 from .activations import ELU, LeakyReLU, ReLU, Sigmoid, Tanh
 from .container import Sequential
+from .dropout import Dropout
+from .ensemble import Ensemble
+from . import mixup
 from .linear import Linear
 from .losses import MSELoss, SoftmaxCrossEntropy, log_softmax
 from .module import Module, check_array, default_generator, is_grad_enabled, manual_seed, no_grad
@@ -23,4 +26,5 @@ __all__ = [
     "MSELoss", "SoftmaxCrossEntropy", "log_softmax", "Module", "check_array", "default_generator",
     "manual_seed", "no_grad", "is_grad_enabled", "LayerStatistics", "layer_statistics",
     "linear_output_second_moments", "mlp", "reinitialise", "Cell", "RNNCell", "Unrolled",
+    "Dropout", "Ensemble", "mixup",
 ]
