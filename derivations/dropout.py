@@ -46,7 +46,7 @@ def _inverted() -> Derivation:
     odds = sp.Symbol("k", positive=True)  # p = 1/(1 + k) ranges over (0, 1) as k ranges over (0, oo)
     in_regime = {w: 1, h: positive, b: -positive / 2, p: 1 / (1 + odds)}
     return Derivation(
-        id="dropout.inverted_scaling", symbols=(p, h, p_drop),
+        id="dropout.inverted_scaling", symbols=(p, h),
         assumptions=(r"training: $h \mapsto M h / p$ with $M \sim \mathrm{Bernoulli}(p)$, $p$ the keep probability "
                      r"(seed 004's letter); test: $h$ unchanged",
                      r"PyTorch's \texttt{nn.Dropout(p)} takes the drop probability: $p_{drop} = 1 - p$, scale "
