@@ -47,8 +47,8 @@ _NET_POINT = {"N": MEMBERS, "sigma2": WEIGHT_VARIANCE * D + D * MEAN_WEIGHT**2,
 def linear_ensemble_draw(rng, size, value):
     """``size`` ensembles' predictions: REPLICATES at a time, member k is one Linear(D, REPLICATES) whose
     output unit s is replicate s's member (row s of its weight), applied to replicate s's input."""
-    out = np.empty(0)
-    while out.size < size:
+    out, done = [], 0
+    while done < size:
         x = rng.standard_normal((REPLICATES, D))
         members = []
         for _ in range(MEMBERS):
@@ -57,8 +57,9 @@ def linear_ensemble_draw(rng, size, value):
             members.append(member)
         with nets.no_grad():
             predictions = nets.Ensemble(members)(x)
-        out = np.concatenate([out, np.diagonal(predictions)])
-    return out[:size]
+        out.append(np.diagonal(predictions))
+        done += REPLICATES
+    return np.concatenate(out)[:size]
 
 
 _POINTS = (({"N": 5, "rho": 0.3, "sigma2": 2.0}, "normal"), ({"N": 10, "rho": 0.7, "sigma2": 0.5}, "exponential"),

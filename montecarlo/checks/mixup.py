@@ -153,7 +153,10 @@ def _judge_density(derivation, candidate, rng, seed):
     density = _weight_function(candidate)
 
     def ratio(a):
-        return lambda x: density(a)(x) / beta_distribution.pdf(x, a, a)
+        def weight(x):  # λ rounds to exactly 0 or 1 in float64 for small α, where both densities are infinite
+            inside = np.clip(x, np.finfo(np.float64).tiny, np.nextafter(1.0, 0.0))
+            return density(a)(inside) / beta_distribution.pdf(inside, a, a)
+        return weight
     return [run_case(derivation, Case(f"candidate density against (5), paired, alpha = {a}", {"alpha": a},
                                       paired_draw(a, "weighted", weight=ratio(a)), value_key=None,
                                       claimed=lambda value, a=a: _exact(a)["(5)"], cost=64),
