@@ -158,13 +158,14 @@ def _ce_linear() -> Derivation:
     )
 
 
-def label_free_steps(loss=cross_entropy) -> tuple[list[Step], sp.Expr]:
-    """The seed's three steps from (5) to (6) for ``loss`` (they hold for the cross-entropy; a test
-    plants the squared error and sees the first link fail), and the integrand l(x̃_λ, y₁) summed over pairs."""
+def label_free_steps(loss=cross_entropy, second_shape: sp.Expr = alpha) -> tuple[list[Step], sp.Expr]:
+    """The seed's three steps from (5) to (6) for ``loss`` and λ ~ Be(α, second_shape) (they hold for the
+    cross-entropy and Be(α, α); a test plants the squared error, or an asymmetric Beta, and sees a link
+    fail), and the integrand l(x̃_λ, y₁) summed over pairs."""
     base = _pairs(lambda i, j: loss(_mixed(i, j), _y[i]))
-    density = beta_density(alpha, alpha)
+    density = beta_density(alpha, second_shape)
     return [
-        Step(mixup_objective(loss), ""),
+        Step(_over_lambda(density * _pairs(lambda i, j: loss(_mixed(i, j), _mix_labels(i, j)))), ""),
         Step(_over_lambda(density * _pairs(lambda i, j: lam * loss(_mixed(i, j), _y[i])
                                            + (1 - lam) * loss(_mixed(i, j), _y[j]))),
              "l is linear in the target (mixup.ce_linear_in_target)"),
