@@ -86,6 +86,7 @@ def exact_training_expectation(activation: str = "relu") -> float:
 
 
 def test_output(activation: str = "relu") -> float:
+    """The output of seed 004's net in eval mode (its predict)."""
     model, x = seed004_net(activation)
     model.eval()
     with nets.no_grad():
