@@ -20,7 +20,7 @@ from ..evidence import Evidence
 from ..finite_diff import relative_error
 from .base import Case, declare
 
-__all__ = ["seed004_net", "exact_training_expectation", "KEEP", "HIDDEN"]
+__all__ = ["seed004_net", "exact_training_expectation", "predict_output", "KEEP", "HIDDEN"]
 
 AGREE = 1e-12
 KEEP, HIDDEN, FEATURES = 0.6, 10, 4
@@ -85,7 +85,7 @@ def exact_training_expectation(activation: str = "relu") -> float:
     return total
 
 
-def test_output(activation: str = "relu") -> float:
+def predict_output(activation: str = "relu") -> float:
     """The output of seed 004's net in eval mode (its predict)."""
     model, x = seed004_net(activation)
     model.eval()
@@ -107,8 +107,8 @@ def _net_draw(rng, size, value):
 
 
 def _gap_run(derivation, rng, seed):
-    expected, test = exact_training_expectation(), test_output()
-    linear_expected, linear_test = exact_training_expectation("identity"), test_output("identity")
+    expected, test = exact_training_expectation(), predict_output()
+    linear_expected, linear_test = exact_training_expectation("identity"), predict_output("identity")
     gap = expected - test
     layer = nets.Dropout(0.25, generator=rng)
     x, upstream = rng.normal(size=(6, 5)), rng.normal(size=(6, 5))

@@ -7,7 +7,7 @@ import derivations
 from montecarlo.checks import mixup as mixup_checks
 from montecarlo.checks.base import Case, alpha_per_test, run_case
 from montecarlo.checks.dropout import _net_draw, exact_training_expectation, seed004_net
-from montecarlo.checks.dropout import test_output as dropout_test_output
+from montecarlo.checks.dropout import predict_output
 from montecarlo.verify import verify
 
 SEED = 12345
@@ -32,7 +32,7 @@ def test_the_three_objectives_agree_by_quadrature_and_the_paired_intervals_are_n
 
 
 def test_the_test_output_is_not_the_expected_training_output_of_seed_004s_relu_net():
-    expected, test = exact_training_expectation(), dropout_test_output()
+    expected, test = exact_training_expectation(), predict_output()
     assert abs(expected - test) > 0.01 * abs(test)
     model, _ = seed004_net()
     case = Case("training mean against the test output", {}, _net_draw, value_key=None, claimed=lambda value: test)
