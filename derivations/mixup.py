@@ -17,17 +17,32 @@ import sympy as sp
 
 from .core import Derivation, Fact, Step, claim
 
-__all__ = ["label_free_steps", "beta_density", "cross_entropy", "squared_error", "mixup_objective", "label_free_objective",
-           "simplified_objective", "lam", "alpha"]
+__all__ = ["label_free_steps", "beta_density", "cross_entropy", "squared_error", "mixup_objective",
+           "label_free_objective", "simplified_objective", "explicit", "canonical", "lam", "alpha"]
 
-lam = sp.Symbol("lam", positive=True)
+class _Typeset(sp.Symbol):
+    """A symbol typed by its Python name (``lam``) and typeset as mathematics (λ)."""
+
+    def _latex(self, printer) -> str:
+        return {"lam": r"\lambda"}.get(self.name, printer._print_Symbol(self))
+
+
+lam = _Typeset("lam", positive=True)
 alpha = sp.Symbol("alpha", positive=True)
 CLASSES, POINTS = 2, 3
 _f = [sp.Function(f"f_{c + 1}") for c in range(CLASSES)]
 _pi = sp.symbols(f"pi_1:{POINTS + 1}", positive=True)
+_q = sp.symbols(f"q_1:{POINTS + 1}", positive=True)  # the second draw's probabilities, when they differ
 _x = sp.symbols(f"x_1:{POINTS + 1}", real=True)
 _u = sp.symbols(f"u_1:{POINTS + 1}", real=True)
 _y = [(u_i, 1 - u_i) for u_i in _u]  # a label (soft or one-hot) for each point: (u_i, 1 - u_i)
+
+# what the chains show: sums over the pairs (i, j) of the points, the loss l and the densities as functions
+i, j = sp.symbols("i j", positive=True, integer=True)
+PI, Q, XI, YI = (sp.IndexedBase(name) for name in (r"\pi", "q", "x", "y"))
+l = sp.Function("l")
+p_sym = sp.Function(r"p_{\mathcal{Be}(\alpha,\alpha)}")
+p_plus = sp.Function(r"p_{\mathcal{Be}(\alpha+1,\alpha)}")
 
 
 def beta_density(a: sp.Expr, b: sp.Expr, at: sp.Expr = lam) -> sp.Expr:
@@ -45,38 +60,49 @@ def squared_error(x: sp.Expr, y) -> sp.Expr:
     return sum((f(x) - y_c) ** 2 for y_c, f in zip(y, _f))
 
 
-def _mixed(i: int, j: int, weight=lam) -> sp.Expr:
-    return weight * _x[i] + (1 - weight) * _x[j]
+def _x_mix(a, b, weight=lam) -> sp.Expr:
+    return weight * XI[a] + (1 - weight) * XI[b]
 
 
-def _mix_labels(i: int, j: int):
-    return tuple(lam * a + (1 - lam) * b for a, b in zip(_y[i], _y[j]))
-
-
-def _pairs(term, second_weights=None) -> sp.Expr:
-    """Σ_{i,j} π_i π'_j term(i, j), π' = π unless the second draw has other weights."""
-    second = _pi if second_weights is None else second_weights
-    return sum(_pi[i] * second[j] * term(i, j) for i in range(POINTS) for j in range(POINTS))
+def _pairs(term, second=PI) -> sp.Sum:
+    """Σ_i Σ_j π_i π'_j term over the ordered pairs of points (π' = π unless the second draw differs)."""
+    return sp.Sum(sp.Sum(PI[i] * second[j] * term, (j, 1, POINTS)), (i, 1, POINTS))
 
 
 def _over_lambda(integrand: sp.Expr) -> sp.Integral:
     return sp.Integral(integrand, (lam, 0, 1))
 
 
-def mixup_objective(loss=cross_entropy) -> sp.Integral:
-    """(5): Σ_{ij} π_iπ_j ∫ p_Be(α,α)(λ) l(x̃_λ, ỹ_λ) dλ."""
-    return _over_lambda(beta_density(alpha, alpha) * _pairs(lambda i, j: loss(_mixed(i, j), _mix_labels(i, j))))
+def mixup_objective(density=p_sym) -> sp.Integral:
+    """(5): ∫ p(λ) Σ_ij π_iπ_j l(x̃_λ, ỹ_λ) dλ."""
+    return _over_lambda(density(lam) * _pairs(l(_x_mix(i, j), lam * YI[i] + (1 - lam) * YI[j])))
 
 
-def label_free_objective(weight: sp.Expr = 2 * lam, second_weights=None, loss=cross_entropy) -> sp.Integral:
-    """(6) with weight w(λ) = 2λ: Σ_{ij} π_iπ_j ∫ p_Be(α,α)(λ) w(λ) l(x̃_λ, y₁) dλ."""
-    return _over_lambda(beta_density(alpha, alpha) * weight
-                        * _pairs(lambda i, j: loss(_mixed(i, j), _y[i]), second_weights))
+def label_free_objective(weight: sp.Expr = 2 * lam, second=PI) -> sp.Integral:
+    """(6) with weight w(λ) = 2λ: ∫ p_Be(α,α)(λ) w(λ) Σ_ij π_iπ_j l(x̃_λ, y_i) dλ."""
+    return _over_lambda(p_sym(lam) * weight * _pairs(l(_x_mix(i, j), YI[i]), second))
 
 
 def simplified_objective() -> sp.Integral:
-    """Σ_{ij} π_iπ_j ∫ p_Be(α+1,α)(λ) l(x̃_λ, y₁) dλ."""
-    return _over_lambda(beta_density(alpha + 1, alpha) * _pairs(lambda i, j: cross_entropy(_mixed(i, j), _y[i])))
+    """∫ p_Be(α+1,α)(λ) Σ_ij π_iπ_j l(x̃_λ, y_i) dλ."""
+    return _over_lambda(p_plus(lam) * _pairs(l(_x_mix(i, j), YI[i])))
+
+
+def explicit(expr: sp.Basic, loss=cross_entropy) -> sp.Basic:
+    """The shown form made explicit: the sums over pairs done, π_k, q_k, x_k the point's symbols, the
+    labels y_k = (u_k, 1 − u_k), l(x, y) = ``loss`` (linear combinations of labels mixed entry by entry)
+    and the densities written out. Integrals stay unevaluated."""
+    expr = sp.sympify(expr).replace(lambda e: isinstance(e, sp.Sum), lambda e: e.doit())
+    points = {}
+    for k in range(POINTS):
+        points.update({PI[k + 1]: _pi[k], Q[k + 1]: _q[k], XI[k + 1]: _x[k]})
+
+    def loss_of(a, b):
+        entries = [sp.expand(b.xreplace({YI[k + 1]: _y[k][c] for k in range(POINTS)})) for c in range(CLASSES)]
+        return loss(a, entries)
+    expr = expr.replace(l, loss_of).xreplace(points)
+    return expr.replace(p_sym, lambda t: beta_density(alpha, alpha, t)).replace(
+        p_plus, lambda t: beta_density(alpha + 1, alpha, t))
 
 
 def _expand(expr: sp.Basic) -> sp.Expr:
@@ -84,21 +110,43 @@ def _expand(expr: sp.Basic) -> sp.Expr:
     return sp.expand(expr, deep=True, power_exp=False, power_base=False, log=False, multinomial=True)
 
 
-def _integrand(expr: sp.Basic) -> sp.Expr:
+def _integrand(expr: sp.Basic, loss=cross_entropy) -> sp.Expr:
     """A linear combination of integrals over λ ∈ [0, 1] as the integral of one integrand, divided by
     the Be(α, α) density and expanded (an expression without an integral, a weight or a density, is left
     as it is). Equal integrands prove equal integrals."""
-    if not sp.sympify(expr).has(sp.Integral):
-        return sp.sympify(expr)
-    expr = sp.sympify(expr).replace(lambda e: isinstance(e, sp.Integral), lambda e: e.function)
-    return _expand(sp.gammasimp(_expand(expr / beta_density(alpha, alpha))))
+    expr = explicit(expr, loss)
+    if not expr.has(sp.Integral):
+        return expr
+    expr = expr.replace(lambda e: isinstance(e, sp.Integral), lambda e: e.function)
+    return _gammasimp_terms(_expand(expr / beta_density(alpha, alpha)))
 
 
-def _symmetrised(expr: sp.Basic) -> sp.Expr:
+def _gammasimp_terms(expr: sp.Expr) -> sp.Expr:
+    """gammasimp on the Gamma factors of each term only (the ratio of two Beta normalisers), so that the
+    work does not grow with the number of terms."""
+    done: dict[sp.Expr, sp.Expr] = {}
+    terms = []
+    for term in sp.Add.make_args(expr):
+        factors = sp.Mul.make_args(term)
+        gammas = sp.Mul(*(f for f in factors if f.has(sp.gamma)))
+        if gammas not in done:
+            done[gammas] = sp.gammasimp(gammas)
+        terms.append(done[gammas] * sp.Mul(*(f for f in factors if not f.has(sp.gamma))))
+    return _expand(sp.Add(*terms))
+
+
+def canonical(loss=cross_entropy):
+    """The evaluate of the mixup chains for ``loss``: the expanded integrand per unit of Be(α, α) density."""
+    return lambda expr: _integrand(expr, loss)
+
+
+def _symmetrised(loss=cross_entropy):
     """The integrand made symmetric, (h(λ) + h(1 − λ))/2, per unit of the Be(α, α) density: since
     p(1 − λ) = p(λ) (a fact of the derivation), ∫ p(λ)h(λ)dλ = ∫ p(λ)h(1 − λ)dλ."""
-    h = _integrand(expr)
-    return _expand((h + h.subs(lam, 1 - lam)) / 2)
+    def rule(expr):
+        h = _integrand(expr, loss)
+        return _expand((h + h.subs(lam, 1 - lam)) / 2)
+    return rule
 
 
 def _weight_against(base: sp.Expr):
@@ -158,48 +206,45 @@ def _ce_linear() -> Derivation:
     )
 
 
-def label_free_steps(loss=cross_entropy, second_shape: sp.Expr = alpha) -> tuple[list[Step], sp.Expr]:
-    """The seed's three steps from (5) to (6) for ``loss`` and λ ~ Be(α, second_shape) (they hold for the
-    cross-entropy and Be(α, α); a test plants the squared error, or an asymmetric Beta, and sees a link
-    fail), and the integrand l(x̃_λ, y₁) summed over pairs."""
-    base = _pairs(lambda i, j: loss(_mixed(i, j), _y[i]))
-    density = beta_density(alpha, second_shape)
+def label_free_steps(loss=cross_entropy, second_shape: sp.Expr = alpha) -> list[Step]:
+    """The seed's three steps from (5) to (6), proved in the model where l is ``loss`` and
+    λ ~ Be(α, second_shape) (they hold for the cross-entropy and Be(α, α); a test plants the squared
+    error, or an asymmetric Beta, and sees a link fail)."""
+    density = p_sym if second_shape == alpha else sp.Lambda(lam, beta_density(alpha, second_shape))
+    first, second = l(_x_mix(i, j), YI[i]), l(_x_mix(i, j), YI[j])
     return [
-        Step(_over_lambda(density * _pairs(lambda i, j: loss(_mixed(i, j), _mix_labels(i, j)))), ""),
-        Step(_over_lambda(density * _pairs(lambda i, j: lam * loss(_mixed(i, j), _y[i])
-                                           + (1 - lam) * loss(_mixed(i, j), _y[j]))),
+        Step(mixup_objective(density), ""),
+        Step(_over_lambda(density(lam) * _pairs(lam * first + (1 - lam) * second)),
              "l is linear in the target (mixup.ce_linear_in_target)"),
-        Step(_over_lambda(density * _pairs(lambda i, j: lam * loss(_mixed(i, j), _y[i])
-                                           + lam * loss(_mixed(j, i), _y[j]))),
+        Step(_over_lambda(density(lam) * _pairs(lam * first + lam * l(_x_mix(j, i), YI[j]))),
              "Be(alpha, alpha) is symmetric: lam -> 1 - lam in the second term, p(1 - lam) = p(lam)",
-             rule=_symmetrised),
-        Step(2 * _over_lambda(density * lam * base),
+             rule=_symmetrised(loss)),
+        Step(2 * _over_lambda(density(lam) * lam * _pairs(first)),
              "rename (x1, y1) <-> (x2, y2) in the second term: the two draws are iid from p*"),
-    ], base
+    ]
 
 
 @claim("mixup.label_free_form")
 def _label_free() -> Derivation:
-    steps, base = label_free_steps()
-    density = beta_density(alpha, alpha)
+    steps = label_free_steps()
     steps.append(Step(2 * lam, "(6) is E[w(lam) l(x~_lam, y1)] with lam ~ Be(alpha, alpha) and weight w = 2 lam",
-                      rule=_weight_against(_over_lambda(density * base))))
-    other = (sp.Rational(1, 2), sp.Rational(1, 2), 0)  # x2 from another marginal than x1's
-    concrete = {alpha: 1, **dict(zip(_pi, (sp.Rational(1, 3),) * 3)), **dict(zip(_x, (0, 1, 3))),
-                **dict(zip(_u, (1, 0, 1)))}
+                      rule=_weight_against(_over_lambda(p_sym(lam) * _pairs(l(_x_mix(i, j), YI[i]))))))
+    concrete = {alpha: 1, **dict(zip(_pi, (sp.Rational(1, 3),) * 3)), **dict(zip(_q, (sp.Rational(1, 2),) * 2 + (0,))),
+                **dict(zip(_x, (0, 1, 3))), **dict(zip(_u, (1, 0, 1)))}
+    t = sp.Symbol("t")
 
-    def number(objective):
-        expr = objective.subs(concrete).replace(_f[0], sp.Lambda(sp.Symbol("t"), sp.Symbol("t") ** 2))
-        return sp.nsimplify(expr.replace(_f[1], sp.Lambda(sp.Symbol("t"), 0)).doit())
+    def number(objective):  # an instance: alpha = 1, f_1(x) = x^2, f_2 = 0, exactly integrated
+        expr = explicit(objective).subs(concrete).replace(_f[0], sp.Lambda(t, t**2)).replace(_f[1], sp.Lambda(t, 0))
+        return sp.nsimplify(expr.doit())
     return Derivation(
-        id="mixup.label_free_form", symbols=(lam, alpha), assumptions=_ASSUMPTIONS, steps=steps, evaluate=_integrand,
+        id="mixup.label_free_form", symbols=(lam, alpha), assumptions=_ASSUMPTIONS, steps=steps, evaluate=canonical(),
         result=sp.Eq(sp.Symbol("(5)"), 2 * sp.Symbol(r"\mathbb{E}\,\mathbb{E}\,\mathbb{E}_{\lambda}[\lambda\, "
                                                      r"l(\tilde x_\lambda, y_1)]")),
         values={"target": 2 * lam},
         facts=[Fact("Be(alpha, alpha) is symmetric: p(1 - lam) = p(lam)", beta_density(alpha, alpha, 1 - lam),
                     beta_density(alpha, alpha)),
                Fact("x2 from another input marginal: (6) != (5) (alpha = 1, f_1(x) = x^2, f_2 = 0, points 0, 1, 3)",
-                    number(label_free_objective(second_weights=other)), number(mixup_objective()), holds=False),
+                    number(label_free_objective(second=Q)), number(mixup_objective()), holds=False),
                Fact("dropping the factor 2 halves the objective: (6)/2 != (5) (same instance)",
                     number(label_free_objective(weight=lam)), number(mixup_objective()), holds=False)],
         answer="(5) = (6): by linearity of $l$ in $y$, (5) = $\\mathbb{E}[\\lambda l(\\tilde x_\\lambda, y_1)] + "
@@ -240,16 +285,15 @@ def _beta_identity() -> Derivation:
 
 @claim("mixup.simplified_objective")
 def _simplified() -> Derivation:
-    base = _pairs(lambda i, j: cross_entropy(_mixed(i, j), _y[i]))
     target = beta_density(alpha + 1, alpha)
     steps = [Step(label_free_objective(), ""),
              Step(simplified_objective(), "2 lam p_Be(alpha, alpha)(lam) = p_Be(alpha + 1, alpha)(lam) "
                                           "(mixup.beta_identity)"),
              Step(target, "(6) is E[l(x~_lam, y1)] with lam drawn from the density p_Be(alpha + 1, alpha)",
-                  rule=_weight_against(_over_lambda(base)))]
+                  rule=_weight_against(_over_lambda(_pairs(l(_x_mix(i, j), YI[i])))))]
     return Derivation(
         id="mixup.simplified_objective", symbols=(lam, alpha), assumptions=_ASSUMPTIONS, steps=steps,
-        evaluate=_integrand,
+        evaluate=canonical(),
         result=sp.Eq(sp.Symbol(r"p_\lambda(\lambda)"), target), values={"target": target},
         facts=[Fact("the density of lam in the simplified objective is not Be(alpha, alpha + 1)'s", target,
                     beta_density(alpha, alpha + 1), holds=False),

@@ -259,7 +259,7 @@ _RECORDS = (
               "Show that the expected mixup loss (5) equals 2·E E E[λ·l(x̃_λ, y₁)] (6).",
               "By linearity (5) = E[λ·l(x̃_λ, y₁)] + E[(1 − λ)·l(x̃_λ, y₂)], and swapping the two draws together with "
               "λ ↔ 1 − λ (Be(α, α) is symmetric) turns the second term into the first.", "SM"),
-    ClaimInfo("mixup.beta_identity", "2λ·Be(α, α) = Be(α + 1, α)", (_s("000", A4, "b)"),),
+    ClaimInfo("mixup.beta_identity", "Reweighting Be(alpha, alpha) by 2 lambda gives Be(alpha + 1, alpha)", (_s("000", A4, "b)"),),
               "Prove 2λ·p_Be(α,α)(λ) = p_Be(α+1,α)(λ).",
               "p_Be(α+1,α)(λ) = λ·λ^{α−1}(1 − λ)^{α−1}·Γ(2α + 1)/(Γ(α + 1)Γ(α)), and Γ(2α + 1)/Γ(α + 1) = "
               "2Γ(2α)/Γ(α), which is 2λ·p_Be(α,α)(λ).", "SM"),
