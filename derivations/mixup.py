@@ -215,7 +215,7 @@ def label_free_steps(loss=cross_entropy, second_shape: sp.Expr = alpha) -> list[
     return [
         Step(mixup_objective(density), ""),
         Step(_over_lambda(density(lam) * _pairs(lam * first + (1 - lam) * second)),
-             "l is linear in the target (mixup.ce_linear_in_target)"),
+             "l(x, y) is linear in the target y (cross-entropy)"),
         Step(_over_lambda(density(lam) * _pairs(lam * first + lam * l(_x_mix(j, i), YI[j]))),
              "Be(alpha, alpha) is symmetric: lam -> 1 - lam in the second term, p(1 - lam) = p(lam)",
              rule=_symmetrised(loss)),
@@ -288,7 +288,7 @@ def _simplified() -> Derivation:
     target = beta_density(alpha + 1, alpha)
     steps = [Step(label_free_objective(), ""),
              Step(simplified_objective(), "2 lam p_Be(alpha, alpha)(lam) = p_Be(alpha + 1, alpha)(lam) "
-                                          "(mixup.beta_identity)"),
+                                          "(the Beta identity)"),
              Step(target, "(6) is E[l(x~_lam, y1)] with lam drawn from the density p_Be(alpha + 1, alpha)",
                   rule=_weight_against(_over_lambda(_pairs(l(_x_mix(i, j), YI[i])))))]
     return Derivation(
