@@ -45,19 +45,18 @@ _NET_POINT = {"N": MEMBERS, "sigma2": WEIGHT_VARIANCE * D + D * MEAN_WEIGHT**2,
 
 
 def linear_ensemble_draw(rng, size, value):
-    """``size`` ensembles' predictions: REPLICATES at a time, member k is one Linear(D, REPLICATES) whose
-    output unit s is replicate s's member (row s of its weight), applied to replicate s's input."""
+    """``size`` ensembles' predictions, REPLICATES at a time: member k is one Linear(D, REPLICATES) whose
+    output unit s (row s of its weight, drawn afresh for every batch) is replicate s's member, applied to
+    replicate s's own input; the diagonal of the ensemble's output holds the replicates' predictions."""
+    members = [nets.Linear(D, REPLICATES, bias=False, rng=rng) for _ in range(MEMBERS)]
+    ensemble = nets.Ensemble(members)
     out, done = [], 0
     while done < size:
         x = rng.standard_normal((REPLICATES, D))
-        members = []
-        for _ in range(MEMBERS):
-            member = nets.Linear(D, REPLICATES, bias=False, rng=rng)
+        for member in members:
             member.params["weight"][...] = MEAN_WEIGHT + np.sqrt(WEIGHT_VARIANCE) * rng.standard_normal((REPLICATES, D))
-            members.append(member)
         with nets.no_grad():
-            predictions = nets.Ensemble(members)(x)
-        out.append(np.diagonal(predictions))
+            out.append(np.diagonal(ensemble(x)).copy())
         done += REPLICATES
     return np.concatenate(out)[:size]
 
