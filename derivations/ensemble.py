@@ -52,7 +52,6 @@ def correlation_range(members=N) -> sp.Set:
 def _ensemble() -> Derivation:
     model = _model()
     derived = ensemble_variance()
-    j = sp.Symbol("j", positive=True, integer=True)
     steps = [Step(Variance(average), ""),
              Step((N * Variance(X[1]) + N * (N - 1) * (Expectation(X[1] * X[2]) - Expectation(X[1])**2)) / N**2,
                   "V[sum] = sum of the N variances + the N(N - 1) covariances (exchangeable members)"),

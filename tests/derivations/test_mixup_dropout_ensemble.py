@@ -63,7 +63,6 @@ def test_the_inverted_scale_reads_the_keep_probability():
 
 
 def test_a_relu_unit_after_dropout_has_the_derived_expectation():
-    w, h, b = sp.symbols("w h b", real=True)
     value = relu_unit_expectation(2, 1, sp.Rational(-1, 2), sp.Rational(1, 2))
     assert value == sp.Rational(1, 2) * sp.Max(4 - sp.Rational(1, 2), 0) + sp.Rational(1, 2) * 0
     assert value != sp.Max(2 - sp.Rational(1, 2), 0)
