@@ -110,3 +110,16 @@ def test_ensemble_refuses_no_members_and_non_modules():
         nets.Ensemble([])
     with pytest.raises(TypeError, match="members"):
         nets.Ensemble([np.zeros(2)])
+
+
+@settings(deadline=None, max_examples=25)
+@given(n=st.integers(1, 8), features=st.integers(1, 4), classes=st.integers(2, 5), size=st.integers(1, 20),
+       alpha=st.floats(0.05, 5.0), seed=st.integers(0, 2**16))
+def test_mixup_pairs_shapes_and_lambda_range(n, features, classes, size, alpha, seed):
+    rng = np.random.default_rng(seed)
+    inputs = rng.normal(size=(n, features))
+    targets = one_hot(rng.integers(0, classes, n), classes)
+    batch = mixup_pairs(inputs, targets, size, alpha, rng=rng)
+    assert batch.inputs.shape == (size, features) and batch.targets.shape == (size, classes)
+    assert np.all((batch.lam >= 0) & (batch.lam <= 1))
+    np.testing.assert_allclose(batch.targets.sum(axis=1), 1)
