@@ -261,8 +261,10 @@ _RECORDS = (
     ClaimInfo("mixup.label_free_form", "The mixup loss without the second label", (_s("000", A4, "a)"),),
               "Show that the expected mixup loss (5) equals 2·E E E[λ·l(x̃_λ, y₁)] (6).",
               "By linearity (5) = E[λ·l(x̃_λ, y₁)] + E[(1 − λ)·l(x̃_λ, y₂)], and swapping the two draws together with "
-              "λ ↔ 1 − λ (Be(α, α) is symmetric) turns the second term into the first.", "SM"),
-    ClaimInfo("mixup.beta_identity", "2λ·Be(α, α) = Be(α + 1, α)", (_s("000", A4, "b)"),),
+              "λ ↔ 1 − λ (Be(α, α) is symmetric) turns the second term into the first: the weight of l(x̃_λ, y₁) is 2λ. "
+              "The unlabelled x₂ must come from the same input marginal as x₁ (the swap needs identically "
+              "distributed draws).", "SM"),
+    ClaimInfo("mixup.beta_identity", "Reweighting Be(alpha, alpha) by 2 lambda gives Be(alpha + 1, alpha)", (_s("000", A4, "b)"),),
               "Prove 2λ·p_Be(α,α)(λ) = p_Be(α+1,α)(λ).",
               "p_Be(α+1,α)(λ) = λ·λ^{α−1}(1 − λ)^{α−1}·Γ(2α + 1)/(Γ(α + 1)Γ(α)), and Γ(2α + 1)/Γ(α + 1) = "
               "2Γ(2α)/Γ(α), which is 2λ·p_Be(α,α)(λ).", "SM"),
@@ -328,10 +330,14 @@ _RECORDS = (
               "Why does training with mask/p (p the keep probability) need no scaling at test time, and what is the "
               "alternative?",
               "With a mask M ~ Bernoulli(p), E[M·h/p] = h, so the expected training activation equals the test "
-              "activation; the alternative trains with the plain mask and multiplies by p at test time.", "SMN"),
+              "activation; the alternative trains with the plain mask and multiplies by p at test time. PyTorch's "
+              "p is the drop probability (scale 1/(1 − p_drop)). The match is per unit: through a ReLU the expected "
+              "training output of a network differs from its test output.", "SMN"),
     ClaimInfo("ensemble.variance_reduction", "Variance of an ensemble average", (_s("004", "§3 Ensembles"),),
               "What is the variance of the average of N predictors with variance σ² and pairwise correlation ρ?",
-              "ρσ² + (1 − ρ)σ²/N: averaging removes the uncorrelated part, and ρσ² remains however large N is.", "SM"),
+              "ρσ² + (1 − ρ)σ²/N: averaging removes the uncorrelated part, and ρσ² remains however large N is; a "
+              "valid correlation has −1/(N − 1) ≤ ρ ≤ 1. Bagging lowers ρ; boosting's members are not exchangeable, "
+              "so the formula does not apply.", "SM"),
     ClaimInfo("relu.forward_backward_example", "Forward and backward pass of a ReLU layer",
               (_s("004", "Problem 6"),),
               "Compute y = ReLU(x) and dL/dx for the seed's 4×4 x and dL/dy.",

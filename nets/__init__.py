@@ -10,6 +10,9 @@ from . import data, fused_norm, init, optim
 from .activations import ELU, LeakyReLU, ReLU, Sigmoid, Tanh
 from .container import Sequential
 from .conv import Conv2d
+from .dropout import Dropout
+from .ensemble import Ensemble
+from . import mixup
 from .linear import Linear
 from .losses import MSELoss, SoftmaxCrossEntropy, log_softmax
 from .module import Module, check_array, default_generator, is_grad_enabled, manual_seed, no_grad
@@ -24,5 +27,5 @@ __all__ = [
     "MSELoss", "SoftmaxCrossEntropy", "log_softmax", "Module", "check_array", "default_generator",
     "manual_seed", "no_grad", "is_grad_enabled", "LayerStatistics", "layer_statistics",
     "linear_output_second_moments", "mlp", "reinitialise", "Cell", "RNNCell", "Unrolled",
-    "Conv2d",
+    "Conv2d", "Dropout", "Ensemble", "mixup",
 ]

@@ -1,6 +1,6 @@
 """One check module per topic; importing this package declares every check."""
 from . import (  # noqa: F401
-    activations, batchnorm, init_network, init_symmetry, init_variance, optim, residual, symmetry,
+    activations, batchnorm, dropout, ensemble, init_network, init_symmetry, init_variance, mixup, optim, residual, symmetry,
 )
 from .base import (  # noqa: F401
     KINDS, Case, Check, NetworkCase, Statistic, alpha_per_test, checks_of, declare, declared_checks,
