@@ -44,7 +44,7 @@ _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "^": r"\^{}", "&": r"\&"
                  "$": r"\$", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "<": r"\textless{}",
                  ">": r"\textgreater{}", "|": r"\textbar{}"}
 
-_CLAIM_ID = re.compile(r"^[a-z]+\.[a-z][a-z0-9_]*$")
+_CLAIM_ID = re.compile(r"^[a-z_]+(\.[a-z_][a-z0-9_]*)+(\(\))?$")  # a claim id or a dotted Python name
 _TEXT_HYPHENATED = re.compile(r"^[A-Za-z]{2,}(-[A-Za-z]{2,})+$")
 _OPERATORS = {"=", "+", "-", "*", "/", "!=", "<", ">", "<=", ">=", "->", "<-", "o", "~", "|", "−", "·", "×", "→",
               "←", "≤", "≥", "≈", "≠", "∼"}
@@ -266,7 +266,8 @@ def prose_latex(plain: str) -> str:
         if not is_math:
             close()
             if _CLAIM_ID.match(core) or _IDENTIFIER.match(core):
-                out.append(text_latex(lead) + r"\texttt{" + text_latex(core) + "}" + text_latex(trail))
+                code = re.sub(r"(\\_|\.)(?=.)", r"\1\\allowbreak{}", text_latex(core))  # breakable
+                out.append(text_latex(lead) + r"\texttt{" + code + "}" + text_latex(trail))
             else:
                 out.append(text_latex(lead + core + trail))
             continue

@@ -93,10 +93,14 @@ def run_evidence(ids: Iterable[str], seed: int | None, version: str,
 # ---- where things go ---------------------------------------------------------------------------------
 
 def _seeds_folder() -> Path | None:
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here.parent / "shared" / "seeds", Path.cwd().parent / "shared" / "seeds"):
-        if candidate.is_dir():
-            return candidate
+    """The seeds: $DLPROOFS_SEEDS, or ``shared/seeds`` beside the checkout or any folder above it."""
+    import os
+
+    if os.environ.get("DLPROOFS_SEEDS"):
+        return Path(os.environ["DLPROOFS_SEEDS"])
+    for folder in [*Path(__file__).resolve().parents, *Path.cwd().resolve().parents]:
+        if (folder / "shared" / "seeds").is_dir():
+            return folder / "shared" / "seeds"
     return None
 
 
@@ -107,12 +111,12 @@ def _seed_lines(seed: str) -> list[str]:
 
 
 def _seed_title(seed: str) -> str:
-    """The seed's first line without Markdown marks, or its file name when the seeds are not at hand."""
+    """The seed's first line without Markdown marks, or "" when the seeds are not at hand."""
     for line in _seed_lines(seed):
         title = re.sub(r"[#*]", "", line).strip()
         if title:
             return title
-    return SEED_FILES[seed]
+    return ""
 
 
 def _normal(s: str) -> str:
@@ -159,6 +163,13 @@ def _layout() -> dict[str, dict[str, list[tuple[str, bool]]]]:
 
 # ---- the pieces of a claim ---------------------------------------------------------------------------
 
+def _heading(text: str, *, plain: bool = False) -> str:
+    """A heading's text: LaTeX for the page (``plain``: no formula in it), ASCII for the PDF outline."""
+    shown = text_latex(text) if plain else prose_latex(text)
+    outline = re.sub(r"([_&%#$])", r"\\\1", _ascii(text)).replace("^", "").replace("{", "").replace("}", "")
+    return rf"\texorpdfstring{{{shown}}}{{{outline}}}"
+
+
 def _ascii(text: str) -> str:
     """For the PDF outline: ASCII only (Greek letters by name)."""
     text = "".join(unicodedata.name(c).split()[-1].lower() if unicodedata.category(c) == "Ll" and ord(c) > 0x36f
@@ -179,6 +190,10 @@ def _number(value) -> str:
     return f"{value:.6g}"
 
 
+def _rounded(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None or value == 0 else float(f"{value:.{digits}g}")
+
+
 def _half_width(ci) -> float | None:
     if not ci or any(isinstance(v, str) for v in ci):
         return None
@@ -191,7 +206,7 @@ def _evidence_row(kind: str, e: dict) -> str:
     estimate = claimed = samples = detects = ""
     if e.get("std_error") is not None and e.get("claimed") is not None:
         half = _half_width(e.get("ci"))
-        estimate = _number(e.get("estimate")) + (rf" $\pm$ {_number(half)}" if half is not None else "")
+        estimate = _number(e.get("estimate")) + (rf" $\pm$ {_number(_rounded(half))}" if half is not None else "")
         claimed = _number(e.get("claimed"))
         samples = f"{e['samples']:,}".replace(",", r"\,") if e.get("samples") else ""
         if e.get("detectable_error") is not None:
@@ -214,24 +229,23 @@ def evidence_table(report: dict) -> str:
     failed = [r for r in rows if not r[1].get("passed")]
     shown = rows if len(rows) <= ROWS_SHOWN else (failed + [r for r in rows if r[1].get("passed")])[:ROWS_SHOWN]
     body = [_evidence_row(kind, e) for kind, e in shown]
-    lines = [r"{\small\setlength{\tabcolsep}{3pt}\renewcommand{\arraystretch}{1.1}",
-             r"\begin{longtable}{@{}l>{\raggedright}p{0.26\linewidth}>{\raggedright}p{0.25\linewidth}"
+    lines = [r"\par\smallskip\noindent{\small\setlength{\tabcolsep}{3pt}\renewcommand{\arraystretch}{1.1}",
+             r"\begin{tabular}{@{}l>{\raggedright}p{0.25\linewidth}>{\raggedright}p{0.25\linewidth}"
              r">{\raggedright}p{0.12\linewidth}rrl@{}}",
              r"\toprule check & case & estimate $\pm$ CI half-width & claimed & $N$ & detects & verdict\tabularnewline"
-             r"\midrule\endhead", *[row + r"\tabularnewline" for row in body]]
+             r"\midrule", *[row + r"\tabularnewline" for row in body]]
     if len(rows) > len(shown):
         rest = rows[len(shown):] if len(failed) == 0 else [r for r in rows if r not in shown]
         all_passed = all(e.get("passed") for _, e in rest)
         lines.append(rf"\multicolumn{{7}}{{@{{}}l}}{{\ldots\ and {len(rest)} more item(s), "
                      rf"{'all passed' if all_passed else 'some FAILED'}.}}\tabularnewline")
-    lines += [r"\bottomrule", r"\end{longtable}}"]
+    lines += [r"\bottomrule", r"\end{tabular}}\par\smallskip"]
     return "\n".join(lines)
 
 
 def _claim_section(claim_id: str, run: EvidenceRun, figures: dict[str, list[tuple[str, str, str]]]) -> str:
     record = derivations.info(claim_id)
-    title = prose_latex(record.title)
-    out = [rf"\subsubsection{{\texorpdfstring{{{title}}}{{{_ascii(record.title)}}}}}\label{{claim:{claim_id}}}",
+    out = [rf"\subsubsection{{{_heading(record.title)}}}\label{{claim:{claim_id}}}",
            rf"\noindent\texttt{{{text_latex(claim_id)}}} \quad {text_latex(record.source)} \quad checks: "
            rf"{' '.join(record.checks)}\par\smallskip",
            rf"\noindent\textbf{{Question.}} {prose_latex(record.question)}\par"]
@@ -247,7 +261,8 @@ def _claim_section(claim_id: str, run: EvidenceRun, figures: dict[str, list[tupl
     out.append(rf"\smallskip\noindent\textbf{{Answer.}} {prose_latex(answer)}\par")
     out.append(_evidence(claim_id, derived, run))
     for name, path, caption in figures.get(claim_id, []):
-        out += [r"\begin{figure}[htbp]\centering", rf"\includegraphics[width=0.85\linewidth]{{{path}}}",
+        shown = rf"\input{{{path}}}" if path.endswith(".tex") else rf"\includegraphics[width=0.85\linewidth]{{{path}}}"
+        out += [r"\begin{figure}[htbp]\centering", shown,
                 rf"\caption{{{prose_latex(caption)} (\texttt{{{text_latex(claim_id)}}})}}\label{{fig:{name}}}",
                 r"\end{figure}", rf"Figure~\ref{{fig:{name}}} shows it.\par"]
     return "\n".join(out)
@@ -273,10 +288,9 @@ def _preamble(run: EvidenceRun, version: str) -> list[str]:
         r"\documentclass[11pt,a4paper]{article}",
         r"\usepackage[T1]{fontenc}\usepackage[utf8]{inputenc}\usepackage{lmodern}",
         r"\usepackage[margin=2.3cm]{geometry}",
-        rf"\usepackage{{{','.join(PACKAGES)},booktabs,longtable,array,microtype}}",
+        rf"\usepackage{{{','.join(PACKAGES)},booktabs,array,microtype,tikz}}",
         r"\usepackage[hidelinks,bookmarksnumbered,bookmarksopen,bookmarksdepth=3]{hyperref}",
         r"\allowdisplaybreaks\sloppy\setcounter{secnumdepth}{3}\setcounter{tocdepth}{2}",
-        r"\setlength{\LTpre}{2pt}\setlength{\LTpost}{2pt}",
         r"\title{Solutions: initialisation, batch normalisation and their relatives, derived and checked}",
         rf"\author{{Generated by dlproofs {text_latex(version)}}}",
         rf"\date{{Evidence: verify run of {text_latex(run.date)}, dlproofs {text_latex(run.version)}, "
@@ -332,10 +346,11 @@ def document(run: EvidenceRun, figures: dict[str, list[tuple[str, str, str]]] | 
     out = _preamble(run, version or run.version)
     out.append(_introduction(run))
     for seed, problems in _layout().items():
-        out.append(rf"\section{{Seed {seed}: {prose_latex(_seed_title(seed))}}}")
+        title = _seed_title(seed)
+        out.append(rf"\section{{Seed {seed}" + (f": {_heading(title, plain=True)}}}" if title else "}"))
         out.append(rf"\noindent File \texttt{{{text_latex(SEED_FILES[seed])}}}.")
         for problem, entries in problems.items():
-            out.append(rf"\subsection{{{prose_latex(problem)}}}")
+            out.append(rf"\subsection{{{_heading(problem)}}}")
             for claim_id, solved_here in entries:
                 if solved_here:
                     out.append(_claim_section(claim_id, run, figures))
