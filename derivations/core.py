@@ -233,7 +233,7 @@ class Derivation:
         if self.convention:
             lines.append(text(self.convention))
         if self.assumptions:
-            lines.append(r"\textit{Assumptions.}")
+            lines.append(r"\noindent\textit{Assumptions.}")
             lines.append(r"\begin{itemize}")
             lines += [rf"\item {text(a)}" for a in self.assumptions]
             lines.append(r"\end{itemize}")
@@ -244,13 +244,13 @@ class Derivation:
                 k += bool(step.reason)
                 numbered.append((step.expr, k if step.reason else None))
             if numbered:
-                lines.append(r"\textit{Derivation.}")
+                lines.append(r"\noindent\textit{Derivation.}")
                 lines.append(chain_align(self.steps[0].expr, numbered))
                 if reasons:
                     lines.append(r"{\small\begin{enumerate}\setlength{\itemsep}{0pt}")
                     lines += [rf"\item[({n})] {text(r)}" for n, r in enumerate(reasons, start=1)]
                     lines.append(r"\end{enumerate}}")
-        lines.append(r"\textit{Result.}")
+        lines.append(r"\noindent\textit{Result.}")
         lines.append(boxed_equation(self.result))
         facts = []
         for fact in self.facts:
@@ -262,10 +262,10 @@ class Derivation:
             facts.append(rf"\item {text(fact.statement)}: \[{fit(equation, 1)}\]" if len(equation) > 40
                          else rf"\item {text(fact.statement)}: ${equation}$.")
         if facts:
-            lines.append(r"\textit{Also proved.}")
+            lines.append(r"\noindent\textit{Also proved.}")
             lines += [r"\begin{itemize}", *facts, r"\end{itemize}"]
         if answer and self.answer:
-            lines.append(rf"\textbf{{Answer.}} {text(self.answer)}")
+            lines.append(rf"\noindent\textbf{{Answer.}} {text(self.answer)}")
         return "\n".join(lines)
 
     def _repr_latex_(self) -> str:

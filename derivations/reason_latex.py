@@ -44,7 +44,7 @@ _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "^": r"\^{}", "&": r"\&"
                  "$": r"\$", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "<": r"\textless{}",
                  ">": r"\textgreater{}", "|": r"\textbar{}"}
 
-_CLAIM_ID = re.compile(r"^[a-z_]+(\.[a-z_][a-z0-9_]*)+(\(\))?$")  # a claim id or a dotted Python name
+_CLAIM_ID = re.compile(r"^[a-z_]{2,}(\.[a-z_][a-z0-9_]*)+(\(\))?$")  # a claim id or a dotted Python name
 _TEXT_HYPHENATED = re.compile(r"^[A-Za-z]{2,}(-[A-Za-z]{2,})+$")
 _OPERATORS = {"=", "+", "-", "*", "/", "!=", "<", ">", "<=", ">=", "->", "<-", "o", "~", "|", "−", "·", "×", "→",
               "←", "≤", "≥", "≈", "≠", "∼"}
@@ -134,7 +134,7 @@ def math_latex(formula: str) -> str:
             elif name == "sqrt" and nxt == "(":
                 inner, end = _braced(s, end)
                 out.append(r"\sqrt{" + math_latex(inner) + "}")
-            elif name in _GREEK:
+            elif name in _GREEK:  # (a prime after it, lambda', stays a prime)
                 out.append("\\" + name + " ")
             elif name in _FUNCTIONS:
                 out.append(_FUNCTIONS[name] + " ")
@@ -187,7 +187,7 @@ def _is_math(core: str, before: str, after: str) -> bool:
         return True
     if re.fullmatch(r"-?\d+(\.\d+)?[A-Za-z]?", core):
         return True
-    if core in _MATH_WORDS or re.fullmatch(r"-?[A-Za-z]\d*", core) and core not in ("a", "A", "I"):
+    if core.rstrip("'") in _MATH_WORDS or re.fullmatch(r"-?[A-Za-z]\d*", core) and core not in ("a", "A", "I"):
         return True
     if " " in core:  # a bracket group _words kept whole: a formula
         return True

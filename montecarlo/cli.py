@@ -312,15 +312,23 @@ def _latex(args) -> int:
         saved.write_text(run.to_json() + "\n", encoding="utf-8")
         run.origin = saved.name
         print(f"evidence saved to {saved} (rebuild with --evidence {saved})")
-    figures = {}
+    figures, drawing = {}, None
+    folder = tex.parent / f"{tex.stem}-figures"
     if importlib.util.find_spec("matplotlib") is not None:
-        folder = tex.parent / f"{tex.stem}-figures"
-        write_figures(folder, progress=_progress)
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=1)  # the figures draw on one core while the other derives
+        drawing = pool.submit(write_figures, folder, progress=_progress)
+    else:
+        print("figures left out: matplotlib is not installed (pip install 'dlproofs[plots]')", file=sys.stderr)
+    for claim_id in derivations.catalog():
+        derivations.get(claim_id)
+    if drawing is not None:
+        drawing.result()
+        pool.shutdown()
         figures = {claim: [(name, Path(path).relative_to(tex.parent).as_posix(), caption)
                            for name, path, caption in entries]
                    for claim, entries in figures_for_claims(folder).items()}
-    else:
-        print("figures left out: matplotlib is not installed (pip install 'dlproofs[plots]')", file=sys.stderr)
     try:
         tex.write_text(solutions.document(run, figures, version()), encoding="utf-8")
     except OSError as error:

@@ -35,16 +35,19 @@ class Figure:
     caption: str
     draw: Callable[[int | None], object]
     kind: str = "matplotlib"
+    seed_name: str = ""
 
     def seed(self, seed: int | None) -> int:
-        return claim_seed(f"figure:{self.name}") if seed is None else seed
+        """``seed``, or the default derived from the name (``seed_name``: share another figure's draws)."""
+        return claim_seed(f"figure:{self.seed_name or self.name}") if seed is None else seed
 
 
 _FIGURES: dict[str, Figure] = {}
 
 
-def figure(name: str, *, claims: tuple[str, ...], caption: str, kind: str = "matplotlib"):
-    """Register a figure function under ``name`` (a file stem) for ``claims`` (ids with a record)."""
+def figure(name: str, *, claims: tuple[str, ...], caption: str, kind: str = "matplotlib", seed_name: str = ""):
+    """Register a figure function under ``name`` (a file stem) for ``claims`` (ids with a record);
+    ``seed_name`` makes its default seed that of another figure (to share a cached run)."""
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"name must be an identifier-like file stem, not {name!r}")
     if kind not in ("matplotlib", "tikz"):
@@ -55,7 +58,7 @@ def figure(name: str, *, claims: tuple[str, ...], caption: str, kind: str = "mat
     def register(draw):
         if name in _FIGURES:
             raise ValueError(f"figure {name!r} registered twice")
-        _FIGURES[name] = Figure(name, tuple(claims), caption, draw, kind)
+        _FIGURES[name] = Figure(name, tuple(claims), caption, draw, kind, seed_name)
         return draw
 
     return register
@@ -164,7 +167,7 @@ def node_statistics(seed: int):
     return fig
 
 
-@figure("variance_recursion", claims=("init.variance_recursion",),
+@figure("variance_recursion", claims=("init.variance_recursion",), seed_name="node_statistics",
         caption="The per-layer factor q_k/q_{k-1} measured in the same networks against the recursion's "
                 "n v_k/2 (dashed), for each initialisation")
 def variance_recursion(seed: int):
