@@ -376,8 +376,9 @@ def document(run: EvidenceRun, figures: dict[str, list[tuple[str, str, str]]] | 
     return "\n\n".join(out) + "\n"
 
 
-def compile_pdf(tex: Path, runs: int = 2) -> tuple[bool, str]:
-    """Compile ``tex`` with pdflatex (twice, for the references) in its folder: (ok, one line)."""
+def compile_pdf(tex: Path, runs: int = 4) -> tuple[bool, str]:
+    """Compile ``tex`` with pdflatex in its folder, again while LaTeX asks for a rerun (at most ``runs``
+    times, for the contents and the references): (ok, one line)."""
     if shutil.which("pdflatex") is None:
         return False, INSTALL_HINT
     for _ in range(runs):
@@ -386,4 +387,6 @@ def compile_pdf(tex: Path, runs: int = 2) -> tuple[bool, str]:
         if result.returncode != 0:
             error = next((line for line in result.stdout.splitlines() if line.startswith("!")), "see the .log")
             return False, f"pdflatex failed on {tex.name}: {error} (log: {tex.with_suffix('.log')})"
+        if "Rerun to get" not in result.stdout and not tex.with_suffix(".toc").stat().st_size == 0:
+            break
     return True, str(tex.with_suffix(".pdf"))
