@@ -231,7 +231,7 @@ class Derivation:
         lines = [rf"\paragraph{{{text(self.title)}}} (\texttt{{{text_latex(self.id)}}}, {text_latex(self.source)})"
                  ] if heading else []
         if self.convention:
-            lines.append(text(self.convention))
+            lines.append(text(self.convention) + r"\par")
         if self.assumptions:
             lines.append(r"\noindent\textit{Assumptions.}")
             lines.append(r"\begin{itemize}")
