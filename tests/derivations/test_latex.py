@@ -36,7 +36,8 @@ def test_every_derivation_and_the_bn_graph_compile_without_overfull_lines(tmp_pa
 def test_a_reason_is_typeset_as_mathematics_where_it_is_mathematics():
     assert prose_latex("E[w_i^2] = V[w_i] = v") == r"$\mathbb{E}[w_{i}^{2}] = \mathbb{V}[w_{i}] = v$"
     assert prose_latex("w independent of x; solve for sigma") == r"$w$ independent of $x$; solve for $\sigma$"
-    assert prose_latex("as init.preact_var with n = n_{k-1}") == r"as \texttt{init.preact\_var} with $n = n_{k-1}$"
+    assert prose_latex("as init.preact_var with n = n_{k-1}") == (
+        r"as \texttt{init.\allowbreak{}preact\_\allowbreak{}var} with $n = n_{k-1}$")
 
 
 def test_unicode_records_become_latex_without_raw_unicode():
@@ -59,9 +60,26 @@ def test_a_long_sum_breaks_between_its_terms():
 
     xs = sp.symbols("x0:40")
     pieces = broken_lines(sum(x**2 for x in xs))
-    assert len(pieces) > 2 and all(p.startswith("+") for p in pieces[1:])
+    assert len(pieces) > 2 and all(p.startswith("+") or r"{$\displaystyle + " in p for p in pieces[1:])
 
 
 def test_a_trivial_fact_shows_its_statement_only():
     latex = derivations.get("init.preact_var").latex()
     assert "0 = 0" not in latex and "whatever the correlation" in latex
+
+
+def test_the_bn_graph_draws_in_layers_with_no_edge_through_a_node_and_dot_labels_without_latex():
+    tikz = nets.NORMALISATION_GRAPH.to_tikz()
+    at = {name: (float(x), float(y)) for name, x, y in
+          re.findall(r"\\node(?:\[[^\]]*\])? \((\w+)\) at \(([-\d.]+), ([-\d.]+)\)", tikz)}
+    assert len(at) == len(nets.NORMALISATION_GRAPH.nodes)
+    rows = sorted({y for _, y in at.values()})
+    step = rows[1] - rows[0]
+    for source, target in re.findall(r"\\draw\[->\] \((\w+)\) -- \((\w+)\);", tikz):
+        assert abs(abs(at[target][1] - at[source][1]) - step) < 1e-6  # straight edges join neighbouring rows
+    xs = [x for x, _ in at.values()]
+    for lane in re.findall(r"-\| \(([-\d.]+), ", tikz):  # edges that skip rows run outside every column
+        assert float(lane) < min(xs) - 1 or float(lane) > max(xs) + 1
+    assert max(xs) - min(xs) < 8  # fits the page width
+    dot = nets.NORMALISATION_GRAPH.to_dot("bn")
+    assert re.search(r"\\[a-mo-zA-Z]", dot) is None and "$" not in dot and "σ_B²" in dot
