@@ -83,3 +83,11 @@ def test_the_bn_graph_draws_in_layers_with_no_edge_through_a_node_and_dot_labels
     assert max(xs) - min(xs) < 8  # fits the page width
     dot = nets.NORMALISATION_GRAPH.to_dot("bn")
     assert re.search(r"\\[a-mo-zA-Z]", dot) is None and "$" not in dot and "σ_B²" in dot
+
+
+def test_every_text_of_the_registry_converts_without_an_unknown_character():
+    texts = [t for r in derivations.claim_infos() for t in (r.title, r.question, r.answer)]
+    texts += [t for e in derivations.errata() for t in (e.where, e.written, e.right)]
+    texts += ["x = ±1, d = 64", "E[w] → ∞"]
+    for text in texts:
+        assert r"\text{?}" not in prose_latex(text), text

@@ -136,3 +136,13 @@ def test_the_document_compiles_without_errors_undefined_references_or_overfull_l
     overfull = [float(p) for p in re.findall(r"Overfull \\[hv]box \(([\d.]+)pt too", log)]
     assert [p for p in overfull if p > 10] == []
     assert built.with_suffix(".pdf").stat().st_size > 100_000
+
+
+def test_a_saved_run_keeps_its_seed_date_and_version(tmp_path):
+    run = solutions.EvidenceRun({"init.preact_mean": _report("init.preact_mean")}, 7, "2026-01-02 03:04 UTC", "9.9")
+    path = tmp_path / "saved.json"
+    path.write_text(run.to_json(), encoding="utf-8")
+    loaded = solutions.load_evidence(path)
+    assert (loaded.seed, loaded.date, loaded.version) == (7, "2026-01-02 03:04 UTC", "9.9")
+    assert loaded.reports == run.reports
+    assert "base seed 7" in "\n".join(solutions._preamble(loaded, "9.9"))
