@@ -54,6 +54,7 @@ _CLAIM_ID = re.compile(r"^[a-z_]{2,}(\.[a-z_][a-z0-9_]*)+(\(\))?$")  # a claim i
 _TEXT_HYPHENATED = re.compile(r"^[A-Za-z]{2,}(-[A-Za-z]{2,})+$")
 _OPERATORS = {"=", "+", "-", "*", "/", "!=", "<", ">", "<=", ">=", "->", "<-", "o", "~", "|", "−", "·", "×", "→",
               "←", "≤", "≥", "≈", "≠", "∼"}
+_ENGLISH_PAIRS = set("an or is of to in at by as if it be we no on so up do go me my he us am".split())
 _TEXT_ONLY = set("“”’‘–—§")
 _SUPERSCRIPT_ASCII = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ⁿⁱᵀˣ", "0123456789+-niTx"))
 _SUBSCRIPT_ASCII = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋ᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", "0123456789+-ijklmnoprstuvx"))
@@ -204,8 +205,9 @@ def _is_math(core: str, before: str, after: str) -> bool:
         return True
     if core in _OPERATORS:
         return True
-    if core in ("a", "A") and (before in _OPERATORS or after in _OPERATORS):
-        return True
+    short = re.fullmatch(r"[A-Za-z]{2}", core) and core.lower() not in _ENGLISH_PAIRS
+    if (core in ("a", "A") or short) and (before in _OPERATORS or after in _OPERATORS):
+        return True  # "a = ...", "u = Wx + b": a short name beside an operator
     return False
 
 
