@@ -286,11 +286,8 @@ def _figures(args) -> int:
 
 def _latex(args) -> int:
     """The solutions document: evidence from --evidence or a fresh verify run (saved beside the .tex),
-    figures (when matplotlib is installed) in a folder beside it, then pdflatex on --pdf."""
-    import importlib.util
-
+    figures in a folder beside it (``solutions.write_document``), then pdflatex on --pdf."""
     from . import solutions
-    from .figures import figures_for_claims, write_figures
 
     if args.seed is not None and args.seed < 0:
         raise UsageError(f"--seed must be a non-negative integer, not {args.seed}")
@@ -312,25 +309,8 @@ def _latex(args) -> int:
         saved.write_text(run.to_json() + "\n", encoding="utf-8")
         run.origin = saved.name
         print(f"evidence saved to {saved} (rebuild with --evidence {saved})")
-    figures, drawing = {}, None
-    folder = tex.parent / f"{tex.stem}-figures"
-    if importlib.util.find_spec("matplotlib") is not None:
-        from concurrent.futures import ProcessPoolExecutor
-
-        pool = ProcessPoolExecutor(max_workers=1)  # the figures draw on one core while the other derives
-        drawing = pool.submit(write_figures, folder, progress=_progress)
-    else:
-        print("figures left out: matplotlib is not installed (pip install 'dlproofs[plots]')", file=sys.stderr)
-    for claim_id in derivations.catalog():
-        derivations.get(claim_id)
-    if drawing is not None:
-        drawing.result()
-        pool.shutdown()
-        figures = {claim: [(name, Path(path).relative_to(tex.parent).as_posix(), caption)
-                           for name, path, caption in entries]
-                   for claim, entries in figures_for_claims(folder).items()}
     try:
-        tex.write_text(solutions.document(run, figures, version()), encoding="utf-8")
+        solutions.write_document(tex, run, version(), progress=_progress)
     except OSError as error:
         raise UsageError(f"cannot write to {args.output}: {error.strerror}") from None
     print(tex)

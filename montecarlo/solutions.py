@@ -30,8 +30,8 @@ from derivations.latex_layout import PACKAGES
 from derivations.reason_latex import prose_latex, text_latex
 from derivations.sources import SEED_FILES
 
-__all__ = ["EvidenceRun", "load_evidence", "run_evidence", "document", "compile_pdf", "INSTALL_HINT",
-           "problem_order"]
+__all__ = ["EvidenceRun", "load_evidence", "run_evidence", "document", "write_document", "compile_pdf",
+           "INSTALL_HINT", "problem_order"]
 
 INSTALL_HINT = ("pdflatex is not installed: apt-get install texlive-latex-base texlive-latex-recommended "
                 "texlive-pictures (the .tex is written)")
@@ -374,6 +374,40 @@ def document(run: EvidenceRun, figures: dict[str, list[tuple[str, str, str]]] | 
     out.append(_errata_section())
     out.append(r"\end{document}")
     return "\n\n".join(out) + "\n"
+
+
+def write_document(tex: Path, run: EvidenceRun, version: str = "",
+                   progress: Callable[[str], None] = lambda _: None) -> Path:
+    """Write the document to ``tex`` and its figures to ``<stem>-figures/`` beside it (left out, with a
+    line on stderr, when matplotlib is missing). The figures draw in a second process while this one
+    builds the derivations, so the two cores share the work."""
+    import importlib.util
+    import sys
+
+    from .figures import figures_for_claims, write_figures
+
+    folder, figures = tex.parent / f"{tex.stem}-figures", {}
+    pool = drawing = None
+    if importlib.util.find_spec("matplotlib") is not None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=1)
+        drawing = pool.submit(write_figures, folder, progress=progress)
+    else:
+        print("figures left out: matplotlib is not installed (pip install 'dlproofs[plots]')", file=sys.stderr)
+    try:
+        for claim_id in derivations.catalog():
+            derivations.get(claim_id)
+        if drawing is not None:
+            drawing.result()
+            figures = {claim: [(name, Path(path).relative_to(tex.parent).as_posix(), caption)
+                               for name, path, caption in entries]
+                       for claim, entries in figures_for_claims(folder).items()}
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    tex.write_text(document(run, figures, version), encoding="utf-8")
+    return tex
 
 
 def compile_pdf(tex: Path, runs: int = 4) -> tuple[bool, str]:
