@@ -143,6 +143,8 @@ def math_latex(formula: str) -> str:
                 out.append(r"\sqrt{" + math_latex(inner) + "}")
             elif name in _GREEK:  # (a prime after it, lambda', stays a prime)
                 out.append("\\" + name + " ")
+            elif name[:1] == "d" and name[1:] in _GREEK:  # dgamma in df/dgamma
+                out.append("d\\" + name[1:] + " ")
             elif name in _FUNCTIONS:
                 out.append(_FUNCTIONS[name] + " ")
             elif name == "o" and out and not nxt.isalnum():
