@@ -308,8 +308,8 @@ def momentum_transient(seed: int):
 @figure("residual_variance", claims=("residual.variance_closed_form", "residual.gradient_variance"),
         caption="Signal variance (left) and gradient variance (right) through L = 40 residual layers x + Wx with "
                 "fan-in n = N^2 C = 144 (N = 3, C = 16; a convolution's variance recursion sees the filter only "
-                "through N^2 C), for three weight variances sigma_W: measured over a batch of 256 (dots) against the "
-                "derived (1 + N^2 C sigma_W)^l and (1 + N^2 C sigma_W)^(L - l) (lines)")
+                "through N^2 C), for three weight variances sigma_W: measured over a batch of 256 (dots) against "
+                "(1 + N^2 C sigma_W)^l and (1 + N^2 C sigma_W)^(L - l) (lines), the answers of Problem 3 b) and d)")
 def residual_variance(seed: int):
     plt = _pyplot()
     rng = np.random.default_rng(seed)

@@ -361,7 +361,7 @@ def document(run: EvidenceRun, figures: dict[str, list[tuple[str, str, str]]] | 
         out.append(rf"\section{{Seed {seed}" + (f": {_heading(title, plain=True)}}}" if title else "}"))
         out.append(rf"\noindent File \texttt{{{text_latex(SEED_FILES[seed])}}}.")
         for problem, entries in problems.items():
-            out.append(rf"\subsection{{{_heading(problem)}}}")
+            out.append(rf"\subsection{{{_heading(problem, plain=True)}}}")
             for claim_id, solved_here in entries:
                 if solved_here:
                     out.append(_claim_section(claim_id, run, figures))
