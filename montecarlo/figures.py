@@ -241,8 +241,8 @@ def beta_densities(seed: int):
         draws = rng.beta(alpha, alpha, 200_000)
         axis.hist(draws, bins=40, range=(0, 1), weights=2 * draws / draws.size * 40, color="tab:orange",
                   alpha=0.4, label=r"$2\lambda$-weighted draws")
-        axis.plot(grid, stats.beta.pdf(grid, alpha, alpha), "tab:blue", lw=1, label=rf"Be($\alpha$, $\alpha$)")
-        axis.plot(grid, stats.beta.pdf(grid, alpha + 1, alpha), "k--", lw=1, label=rf"Be($\alpha$+1, $\alpha$)")
+        axis.plot(grid, stats.beta.pdf(grid, alpha, alpha), "tab:blue", lw=1, label=r"Be($\alpha$, $\alpha$)")
+        axis.plot(grid, stats.beta.pdf(grid, alpha + 1, alpha), "k--", lw=1, label=r"Be($\alpha$+1, $\alpha$)")
         axis.set_title(rf"$\alpha$ = {alpha:g}")
         axis.set_xlabel(r"$\lambda$")
         axis.set_ylim(0, 4)

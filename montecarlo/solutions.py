@@ -148,7 +148,8 @@ def problem_order(seed: str, problems: list[str], claims_of: dict[str, list[str]
                 return 1 + (after[0] if after else heads[0])
         name = _normal(problem)
         words = [w for w in name.split() if len(w) > 2 and not w.isdigit()]
-        named = [k for k, line in enumerate(lines) if k > 0 and (name in line or words and all(w in line for w in words))]
+        named = [k for k, line in enumerate(lines)
+                 if k > 0 and (name in line or words and all(w in line for w in words))]
         found = [k for k in named if k in headings] or named
         cited = [errata_lines[c] - 1 for c in claims_of[problem] if c in errata_lines]
         return 1 + min(found[:1] + cited, default=10**9)
