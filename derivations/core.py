@@ -81,13 +81,12 @@ def _latex(expr: sp.Basic) -> str:
     return sp.latex(expr)
 
 
-_TEXT_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "^": r"\^{}", "&": r"\&", "%": r"\%", "#": r"\#",
-                 "$": r"\$", "{": r"\{", "}": r"\}"}
-
-
 def text(plain: str) -> str:
-    """Plain text (a reason, a fact's statement) made safe for LaTeX text mode."""
-    return "".join(_TEXT_ESCAPES.get(c, c) for c in plain)
+    """Plain prose (a reason, a fact's statement) as LaTeX text, its formulas typeset as mathematics
+    (``derivations.reason_latex.prose_latex``); text holding ``$`` is LaTeX already and kept."""
+    from .reason_latex import prose_latex
+
+    return prose_latex(plain)
 
 
 @dataclass(kw_only=True)
@@ -256,34 +255,61 @@ class Derivation:
 
         return check_steps(self, lines, **options)
 
-    def latex(self) -> str:
-        """The derivation as LaTeX: assumptions, the aligned chain with reasons, facts."""
-        lines = [rf"\paragraph{{{text(self.title)}}} (\texttt{{{text(self.id)}}}, {text(self.source)})"]
+    def latex(self, *, heading: bool = True, answer: bool = True) -> str:
+        """The derivation as LaTeX (needs ``latex_layout.PACKAGES``: amsmath, amssymb, graphicx).
+
+        The assumptions; the chain as an ``align*``, each link's number over its equals sign and the
+        reasons, typeset as mathematics where they are mathematics, listed under it; the result boxed;
+        the facts (a fact whose two sides print alike, 0 = 0, shows its statement only); the answer.
+        Long lines break between the terms of a sum, and what still does not fit is scaled to the line.
+        ``heading`` adds a ``\\paragraph`` with title, id and source; ``answer`` the answer in words.
+        """
+        from .latex_layout import boxed_equation, chain_align, fit, trivial
+
+        from .reason_latex import text_latex
+
+        lines = [rf"\paragraph{{{text(self.title)}}} (\texttt{{{text_latex(self.id)}}}, {text_latex(self.source)})"
+                 ] if heading else []
         if self.convention:
-            lines.append(self.convention)
+            lines.append(text(self.convention) + r"\par")
         if self.assumptions:
+            lines.append(r"\noindent\textit{Assumptions.}")
             lines.append(r"\begin{itemize}")
-            lines += [rf"\item {a}" for a in self.assumptions]
+            lines += [rf"\item {text(a)}" for a in self.assumptions]
             lines.append(r"\end{itemize}")
         if self.steps:
-            lines.append(r"\begin{align*}")
-            first, *rest = self.steps
-            body = [rf"& {_latex(first.expr)}"]
-            body += [rf"&= {_latex(s.expr)} && \text{{{text(s.reason)}}}" for s in rest]
-            lines.append(" \\\\\n".join(body))
-            lines.append(r"\end{align*}")
-        lines.append(rf"Result: $\displaystyle {_latex(self.result)}$.")
+            reasons = [s.reason for s in self.steps[1:] if s.reason]
+            numbered, k = [], 0
+            for step in self.steps[1:]:
+                k += bool(step.reason)
+                numbered.append((step.expr, k if step.reason else None))
+            if numbered:
+                lines.append(r"\noindent\textit{Derivation.}")
+                lines.append(chain_align(self.steps[0].expr, numbered))
+                if reasons:
+                    lines.append(r"{\small\begin{enumerate}\setlength{\itemsep}{0pt}")
+                    lines += [rf"\item[({n})] {text(r)}" for n, r in enumerate(reasons, start=1)]
+                    lines.append(r"\end{enumerate}}")
+        lines.append(r"\noindent\textit{Result.}")
+        lines.append(boxed_equation(self.result))
+        facts = []
         for fact in self.facts:
+            if fact.holds and trivial(fact.lhs, fact.rhs):
+                facts.append(rf"\item {text(fact.statement)}.")
+                continue
             relation = "=" if fact.holds else r"\neq"
-            lines.append(
-                rf"\\ {text(fact.statement)}: ${_latex(fact.lhs)} {relation} {_latex(fact.rhs)}$."
-            )
-            if not fact.holds:
+            equation = f"{sp.latex(fact.lhs)} {relation} {sp.latex(fact.rhs)}"
+            facts.append(rf"\item {text(fact.statement)}: \[{fit(equation, 1)}\]" if len(equation) > 40
+                         else rf"\item {text(fact.statement)}: ${equation}$.")
+            if not fact.holds:  # the point that proves the sides differ
                 from .equality import compare
 
-                lines.append(rf"\\ \quad witness: ${compare(fact.lhs, fact.rhs, seconds=None).latex()}$.")
-        if self.answer:
-            lines.append(rf"\\ \textbf{{Answer.}} {self.answer}")
+                facts[-1] += rf" Witness: \[{fit(compare(fact.lhs, fact.rhs, seconds=None).latex(), 1)}\]"
+        if facts:
+            lines.append(r"\noindent\textit{Also proved.}")
+            lines += [r"\begin{itemize}", *facts, r"\end{itemize}"]
+        if answer and self.answer:
+            lines.append(rf"\noindent\textbf{{Answer.}} {text(self.answer)}")
         return "\n".join(lines)
 
     def _repr_latex_(self) -> str:

@@ -93,9 +93,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true")
     check.add_argument("--steps", metavar="FILE", help="check a derivation line by line (FILE, or - for stdin)")
     feedback.add_hint_parser(sub)
-    figures = sub.add_parser("figures", help="write the figures: node statistics (PNG), BN graph (DOT, TikZ)")
+    figures = sub.add_parser("figures", help="write the figures (PDF and PNG; the BN graph as DOT and TikZ)")
     figures.add_argument("-o", "--output", required=True, metavar="DIR")
     figures.add_argument("--seed", type=int)
+    latex = sub.add_parser("latex", help="write the solutions document (LaTeX; --pdf compiles it)")
+    latex.add_argument("-o", "--output", required=True, metavar="FILE", help="the .tex to write")
+    latex.add_argument("--pdf", action="store_true", help="compile it with pdflatex when installed")
+    latex.add_argument("--evidence", metavar="FILE", help="a saved `verify --json` file: no sampling again")
+    latex.add_argument("--seed", type=int, help="base seed of the verify run (without --evidence)")
     return parser
 
 
@@ -297,11 +302,49 @@ def _figures(args) -> int:
     from .figures import write_figures
 
     try:
-        written = write_figures(args.output, args.seed)
+        written = write_figures(args.output, args.seed, progress=_progress)
     except OSError as error:
         raise UsageError(f"cannot write to {args.output}: {error.strerror}") from None
     for path in written:
         print(path)
+    return 0
+
+
+def _latex(args) -> int:
+    """The solutions document: evidence from --evidence or a fresh verify run (saved beside the .tex),
+    figures in a folder beside it (``solutions.write_document``), then pdflatex on --pdf."""
+    from . import solutions
+
+    if args.seed is not None and args.seed < 0:
+        raise UsageError(f"--seed must be a non-negative integer, not {args.seed}")
+    tex = Path(args.output)
+    if tex.suffix != ".tex":
+        raise UsageError(f"--output must name a .tex file, not {args.output!r}")
+    if not tex.parent.is_dir():
+        raise UsageError(f"cannot write to {args.output}: no folder {str(tex.parent)!r}")
+    if args.evidence:
+        if args.seed is not None:
+            raise UsageError("--seed chooses the seed of a new verify run; it does not apply with --evidence")
+        try:
+            run = solutions.load_evidence(args.evidence)
+        except ValueError as error:
+            raise UsageError(str(error).replace("path ", "--evidence ", 1)) from None
+    else:
+        run = solutions.run_evidence(derivations.catalog(), args.seed, version(), progress=_progress)
+        saved = tex.with_suffix(".evidence.json")
+        saved.write_text(run.to_json() + "\n", encoding="utf-8")
+        run.origin = saved.name
+        print(f"evidence saved to {saved} (rebuild with --evidence {saved})")
+    try:
+        solutions.write_document(tex, run, version(), progress=_progress)
+    except OSError as error:
+        raise UsageError(f"cannot write to {args.output}: {error.strerror}") from None
+    print(tex)
+    if args.pdf:
+        ok, message = solutions.compile_pdf(tex)
+        print(message, file=sys.stdout if ok else sys.stderr)
+        if not ok and "not installed" not in message:
+            return 1
     return 0
 
 
@@ -337,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(_leading_minus(argv))
         commands = {"list": _list, "errata": _errata, "show": _show, "verify": _verify, "check": _check,
-                    "hint": _hint, "figures": _figures}
+                    "hint": _hint, "figures": _figures, "latex": _latex}
         code = commands[args.command](args)
         sys.stdout.flush()
         return code

@@ -81,37 +81,94 @@ class Graph:
                 grads[name] = grads[name] + local if name in grads else local
         return {name: grads[name] for name in self.inputs if name in grads}
 
-    def to_dot(self, title: str = "graph") -> str:
-        """Graphviz DOT: inputs as boxes, operations as ellipses labelled with their formula."""
-        lines = [f'digraph "{title}" {{', "  rankdir=LR;"]
+    def layers(self) -> dict[str, int]:
+        """The row of each node in a drawing: an operation one below its deepest input, an input one
+        above its first consumer (so gamma and beta sit beside the step that uses them)."""
+        depth: dict[str, int] = {}
         for node in self.nodes:
-            shape = "box" if node.op == "input" else "ellipse"
-            text = node.label or node.name
-            lines.append(f'  "{node.name}" [shape={shape}, label="{text}\\n({node.op})"];')
+            if node.op != "input":
+                depth[node.name] = 1 + max((depth.get(i, 0) for i in node.inputs), default=-1)
+            else:
+                depth[node.name] = 0
+        for node in self.nodes:
+            if node.op == "input":
+                consumers = [depth[n.name] for n in self.nodes if node.name in n.inputs]
+                depth[node.name] = max(0, min(consumers, default=1) - 1)
+        return depth
+
+    def to_dot(self, title: str = "graph") -> str:
+        """Graphviz DOT, top to bottom: inputs as boxes, operations as ellipses labelled with their
+        formula in Unicode (no LaTeX) and the operation; Graphviz routes the edges around the nodes."""
+        lines = [f'digraph "{title}" {{', "  rankdir=TB; splines=true; nodesep=0.4; ranksep=0.35;",
+                 '  node [fontname="Helvetica", fontsize=11];']
+        for node in self.nodes:
+            shape = "box, style=filled, fillcolor=gray92" if node.op == "input" else "ellipse"
+            text = _unicode_label(node.label) if node.label else node.name
+            op = "" if node.op == "input" else f"\\n{node.op}"
+            lines.append(f'  "{node.name}" [shape={shape}, label="{text}{op}"];')
         for node in self.nodes:
             for source in node.inputs:
                 lines.append(f'  "{source}" -> "{node.name}";')
         lines.append("}")
         return "\n".join(lines)
 
-    def to_tikz(self) -> str:
-        """A TikZ picture (needs \\usetikzlibrary{positioning}): one column per depth, arrows as data flows."""
-        depth: dict[str, int] = {}
+    def to_tikz(self, *, row: float = 1.15, column: float = 2.6) -> str:
+        """A TikZ picture (plain TikZ, no library), top to bottom, one row per ``layers()`` depth.
+
+        The operations of a row share it from the left; an edge between neighbouring rows is a
+        straight arrow, an edge that skips rows runs in a lane of its own beside the graph (left of
+        the first column when both ends are in it, right of the last otherwise), so no edge crosses
+        a node.
+        """
+        depth = self.layers()
+        rows: dict[int, list[str]] = {}
+        for node in sorted(self.nodes, key=lambda n: n.op == "input"):
+            rows.setdefault(depth[node.name], []).append(node.name)
+        col = {name: k for names in rows.values() for k, name in enumerate(names)}
+        last = max(col.values())
+        lines = [r"\begin{tikzpicture}[>=stealth, thick, every node/.style={draw, rounded corners, "
+                 r"minimum height=0.62cm, inner sep=3pt, fill=white}]"]
         for node in self.nodes:
-            depth[node.name] = 1 + max((depth[i] for i in node.inputs), default=-1)
-        rows: dict[int, int] = {}
-        lines = [r"\begin{tikzpicture}[>=stealth, every node/.style={draw, rounded corners, inner sep=3pt}]"]
-        for node in self.nodes:
-            column = depth[node.name]
-            row = rows.get(column, 0)
-            rows[column] = row + 1
+            style = "[fill=black!8, sharp corners]" if node.op == "input" else ""
             text = node.label or node.name
-            lines.append(rf"  \node ({node.name}) at ({2.6 * column:.1f}, {-1.2 * row:.1f}) {{${text}$}};")
+            lines.append(rf"  \node{style} ({node.name}) at ({column * col[node.name]:.2f}, "
+                         rf"{-row * depth[node.name]:.2f}) {{${text}$}};")
+        lanes: list[tuple[str, int, int]] = []  # (side, top, bottom) of the lanes taken
         for node in self.nodes:
             for source in node.inputs:
-                lines.append(rf"  \draw[->] ({source}) -- ({node.name});")
+                top, bottom = depth[source], depth[node.name]
+                if bottom - top <= 1:
+                    lines.append(rf"  \draw[->] ({source}) -- ({node.name});")
+                    continue
+                side = "west" if col[source] == 0 and col[node.name] == 0 else "east"
+                taken = sum(1 for s, t, b in lanes if s == side and t <= bottom and top <= b)
+                lanes.append((side, top, bottom))
+                offset = 1.9 + 0.45 * taken
+                x = -offset if side == "west" else column * last + offset
+                leave, enter = (195, 165) if side == "west" else (345, 15)  # apart where two lanes meet a node
+                lines.append(rf"  \draw[->] ({source}.{leave}) -| ({x:.2f}, {-row * (top + bottom) / 2:.2f}) "
+                             rf"|- ({node.name}.{enter});")
         lines.append(r"\end{tikzpicture}")
         return "\n".join(lines)
+
+
+_UNICODE = {r"\mu": "μ", r"\sigma": "σ", r"\varepsilon": "ε", r"\epsilon": "ε", r"\gamma": "γ",
+            r"\beta": "β", r"\hat\mu": "μ̂", r"\hat\sigma": "σ̂"}
+_SCRIPTS = {"^2": "²", "_i": "ᵢ", "_B": "_B"}
+
+
+def _unicode_label(label: str) -> str:
+    """A node's LaTeX label in Unicode for DOT: Greek letters, hats, ², ᵢ, square roots."""
+    import re
+
+    text = label
+    for latex, char in sorted(_UNICODE.items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(latex, char)
+    text = re.sub(r"\\hat\{(\w)\}", lambda m: m.group(1) + "\u0302", text)
+    text = re.sub(r"\\sqrt\{([^{}]*)\}", r"√(\1)", text)
+    for script, char in _SCRIPTS.items():
+        text = text.replace(script, char)
+    return text.replace("{", "").replace("}", "").replace("\\", "")
 
 
 def _count(a: np.ndarray, axes: tuple[int, ...]) -> int:

@@ -89,9 +89,10 @@ def test_show_prints_the_steps_and_the_result(capsys):
 
 
 def test_figures_writes_the_graph_and_the_node_statistics(capsys, tmp_path):
-    code, out, _ = run(capsys, "figures", "-o", str(tmp_path))
-    assert code == 0
-    assert {p.name for p in tmp_path.iterdir()} == {"bn_graph.dot", "bn_graph.tex", "node_statistics.png"}
+    code, out, err = run(capsys, "figures", "-o", str(tmp_path))
+    assert code == 0 and "figure node_statistics" in err
+    assert {"bn_graph.dot", "bn_graph.tex", "node_statistics.png", "node_statistics.pdf"} <= {
+        p.name for p in tmp_path.iterdir()}
     assert (tmp_path / "node_statistics.png").stat().st_size > 10_000
 
 

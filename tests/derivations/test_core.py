@@ -42,7 +42,7 @@ def test_check_rejects_a_fact_that_fails():
 
 def test_latex_aligns_steps_with_reasons():
     text = _toy([Step((x + 1) ** 2, ""), Step(x**2 + 2 * x + 1, "expand")]).latex()
-    assert r"\begin{align*}" in text and r"\text{expand}" in text
+    assert r"\begin{align*}" in text and r"\overset{(1)}{=}" in text and r"\item[(1)] expand" in text
 
 
 def test_unknown_claim_id_is_a_value_error_naming_the_argument():

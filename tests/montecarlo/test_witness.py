@@ -15,4 +15,4 @@ def test_the_symbolic_evidence_carries_the_witness_of_each_refuted_slip():
 def test_the_latex_shows_the_witness_point_and_both_values():
     latex = derivations.get("bn.input_gradient").latex()
     refuted = [f for f in derivations.get("bn.input_gradient").facts if not f.holds]
-    assert latex.count("witness:") == len(refuted) and r"\neq" in latex
+    assert latex.count("Witness:") == len(refuted) and r"\neq" in latex
