@@ -15,6 +15,7 @@ from .module import Module, check_array, default_generator, is_grad_enabled, man
 from .normalization import (EVAL_GRAPH, NORMALISATION_GRAPH, BatchNorm1d, BatchNorm2d, LayerNorm, StagedPass,
                             fold_batchnorm)
 from .recurrent import Cell, RNNCell, Unrolled
+from .residual import Residual
 from .probe import LayerStatistics, layer_statistics, linear_output_second_moments, mlp, reinitialise
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "MSELoss", "SoftmaxCrossEntropy", "log_softmax", "Module", "check_array", "default_generator",
     "manual_seed", "no_grad", "is_grad_enabled", "LayerStatistics", "layer_statistics",
     "linear_output_second_moments", "mlp", "reinitialise", "Cell", "RNNCell", "Unrolled",
+    "Residual",
 ]
