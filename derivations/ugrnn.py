@@ -170,10 +170,20 @@ def _reduced_entries(expr: sp.Basic) -> sp.Basic:
     return expr.applyfunc(_reduced) if isinstance(expr, sp.MatrixBase) else _reduced(expr)
 
 
-def backward_additions() -> dict[str, sp.Expr]:
+def _update(f, h, d):
+    """The UGRNN's new state from the gate, the old state and the candidate: f h + (1 − f) d."""
+    return f * h + (1 - f) * d
+
+
+def _loss(update=_update) -> sp.Sum:
+    return sp.Sum(_g[b, i] * update(_f[b, i], _h[b, i], _d[b, i]), (i, 1, H), (b, 1, B))
+
+
+def backward_additions(update=_update) -> dict[str, sp.Expr]:
     """What the backward method of h^{t+1} adds to f^t.grad, h^t.grad and d^t.grad at (p, q), derived:
-    ∂/∂f[p,q] (and h, d) of l = Σ_b Σ_i g[b,i] (f[b,i] h[b,i] + (1 − f[b,i]) d[b,i]), g = h^{t+1}.grad."""
-    loss = sp.Sum(_g[b, i] * (_f[b, i] * _h[b, i] + (1 - _f[b, i]) * _d[b, i]), (i, 1, H), (b, 1, B))
+    ∂/∂f[p,q] (and h, d) of l = Σ_b Σ_i g[b,i] h^{t+1}[b,i], g = h^{t+1}.grad, with
+    h^{t+1}[b,i] = update(f[b,i], h[b,i], d[b,i]) (the UGRNN's f h + (1 − f) d by default)."""
+    loss = _loss(update)
     return {name: _reduced(sp.diff(loss, base[p, q])) for name, base in (("f", _f), ("h", _h), ("d", _d))}
 
 
@@ -186,7 +196,7 @@ def _at_entry(expr: sp.Basic) -> sp.Basic:
 
 @claim("ugrnn.backward")
 def _backward() -> Derivation:
-    loss = sp.Sum(_g[b, i] * (_f[b, i] * _h[b, i] + (1 - _f[b, i]) * _d[b, i]), (i, 1, H), (b, 1, B))
+    loss = _loss()
     bases = (_f, _h, _d)
     derivatives = sp.Matrix([sp.Derivative(loss, base[p, q]) for base in bases])
     differentiated = sp.Matrix([sp.diff(loss, base[p, q]) for base in bases])

@@ -26,14 +26,26 @@ def _sigmoid(a):
     return 1 / (1 + np.exp(-a))
 
 
-def _entries(cell: nets.UGRNNCell, x: np.ndarray, h: np.ndarray) -> dict[sp.Symbol, float]:
-    """The value of every entry symbol ``explicit`` names (x_bj, W_fx_ij, b_f_i1, ...)."""
+def _arrays(cell: nets.UGRNNCell, x: np.ndarray, h: np.ndarray) -> dict[str, np.ndarray]:
+    """The matrices ``derivations.ugrnn`` names, from the cell's parameters and the inputs."""
     arrays = {"x": x, "h": h}
     for gate in "fd":
         arrays[f"W_{gate}x"], arrays[f"W_{gate}h"] = cell.params[f"weight_{gate}x"], cell.params[f"weight_{gate}h"]
         arrays[f"b_{gate}"] = cell.params[f"bias_{gate}"][:, None]
-    return {sp.Symbol(f"{name}_{r + 1}{c + 1}", real=True): float(a[r, c])
-            for name, a in arrays.items() for r in range(a.shape[0]) for c in range(a.shape[1])}
+    return arrays
+
+
+def _evaluate(expr: sp.Expr, arrays: dict[str, np.ndarray], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``expr`` (in the entry symbols M_rc that ``explicit`` names) at every (b, i) of the grids
+    ``rows``, ``cols``: a letter b or i in a name takes the grid's value, a digit k the entry k − 1."""
+    symbols = sorted(expr.free_symbols, key=lambda s: s.name)
+    grid = {"b": rows, "i": cols}
+    values = []
+    for symbol in symbols:
+        base, index = symbol.name.rsplit("_", 1)
+        r, c = (grid[k] if k in grid else int(k) - 1 for k in index)
+        values.append(arrays[base][r, c])
+    return np.broadcast_to(sp.lambdify(symbols, expr, "numpy")(*values), np.broadcast(rows, cols).shape)
 
 
 def _agree(derivation, label, a, b_, seed) -> Evidence:
@@ -51,10 +63,13 @@ def _split_matrices(derivation, rng, seed):
     evidence = []
     for batch, inputs, hidden in SIZES:
         cell, x, h = _cell_and_inputs(rng, batch, inputs, hidden)
-        sizes, values = {B: batch, I: inputs, H: hidden}, _entries(cell, x, h)
+        sizes, arrays = {B: batch, I: inputs, H: hidden}, _arrays(cell, x, h)
+        rows, cols = np.zeros((1, 1), dtype=int), np.zeros((1, 1), dtype=int)
         gates = {}
         for gate in "fd":
-            split = np.array(explicit(preactivation(gate, split=True), sizes).subs(values), dtype=float)
+            explicit_form = explicit(preactivation(gate, split=True), sizes)
+            split = np.array([[_evaluate(entry, arrays, rows, cols)[0, 0] for entry in row]
+                              for row in explicit_form.tolist()])
             concatenated = np.concatenate([x, h], axis=1) @ np.concatenate(
                 [cell.params[f"weight_{gate}x"], cell.params[f"weight_{gate}h"]], axis=1).T + cell.params[f"bias_{gate}"]
             evidence.append(_agree(derivation, f"B={batch}, I={inputs}, H={hidden}: the derived split {gate}-preactivation "
@@ -76,9 +91,8 @@ def _index_form(derivation, rng, seed):
     general = derivation.result.rhs
     for batch, inputs, hidden in SIZES:
         cell, x, h = _cell_and_inputs(rng, batch, inputs, hidden)
-        sizes, values = {B: batch, I: inputs, H: hidden}, _entries(cell, x, h)
-        derived = np.array([[float(explicit(general.subs({b: r, i: c}), sizes).subs(values)) for c in range(hidden)]
-                            for r in range(batch)])
+        rows, cols = np.meshgrid(np.arange(batch), np.arange(hidden), indexing="ij")
+        derived = _evaluate(explicit(general, {B: batch, I: inputs, H: hidden}), _arrays(cell, x, h), rows, cols)
         with nets.no_grad():
             out = cell(x, h)
         evidence.append(_agree(derivation, f"B={batch}, I={inputs}, H={hidden}: the index form at every (b, i) equals "
