@@ -45,7 +45,8 @@ def _freeze_vs_finetune() -> Derivation:
               + [Fact("fine-tuning and training from scratch train all 2854 of them", full.subs({**sizes, F: 16}),
                       sp.Integer(2854))],
         answer=(r"Frozen transfer trains $P(n) = (L-1-n)(W+1)W + (W+1)C$ parameters, fewer for every layer "
-                r"transferred, while fine-tuning trains them all from A's starting point. The network run shows "
-                r"frozen transfer losing test accuracy on B as $n$ grows (the transferred upper layers are specific "
-                r"to A), fine-tuning recovering it, and fine-tuning matching training from scratch."),
+                r"transferred, while fine-tuning trains them all from A's starting point. The network run tests that "
+                r"frozen transfer loses test accuracy on B as $n$ grows (the transferred upper layers are specific "
+                r"to A) and that fine-tuning matches training from scratch (within 3 accuracy points); whether "
+                r"fine-tuning beats freezing or scratch it measures and reports, without claiming it."),
     )
