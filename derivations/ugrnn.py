@@ -221,8 +221,8 @@ def _backward() -> Derivation:
                     _g[p, q] * (_h[p, q] - _d[p, q])),
                Fact("h^t.grad[p,q] += g[p,q] f^t[p,q]", additions["h"], _g[p, q] * _f[p, q]),
                Fact("d^t.grad[p,q] += g[p,q] (1 - f^t[p,q])", additions["d"], _g[p, q] * (1 - _f[p, q]))],
-        answer=(r"for every $b, i$: $f^t.\mathrm{grad}_{b,i} \mathrel{+}= h^{t+1}.\mathrm{grad}_{b,i}(h^t_{b,i} - "
-                r"d^t_{b,i})$, $h^t.\mathrm{grad}_{b,i} \mathrel{+}= h^{t+1}.\mathrm{grad}_{b,i}\,f^t_{b,i}$, "
-                r"$d^t.\mathrm{grad}_{b,i} \mathrel{+}= h^{t+1}.\mathrm{grad}_{b,i}(1 - f^t_{b,i})$; "
+        answer=(r"for every $b, i$: $f^t.\mathrm{grad}_{b,i} += h^{t+1}.\mathrm{grad}_{b,i}(h^t_{b,i} - "
+                r"d^t_{b,i})$, $h^t.\mathrm{grad}_{b,i} += h^{t+1}.\mathrm{grad}_{b,i}\,f^t_{b,i}$, "
+                r"$d^t.\mathrm{grad}_{b,i} += h^{t+1}.\mathrm{grad}_{b,i}(1 - f^t_{b,i})$; "
                 r"$h^t.\mathrm{grad}$ gets more through $f^t$ and $d^t$ (their own backward methods)."),
     )
