@@ -66,3 +66,20 @@ def test_unrolled_refuses_zero_steps_and_a_wrong_hidden_size():
         nets.UGRNNCell(3, 0)
     with pytest.raises(TypeError, match="input_size"):
         nets.UGRNNCell(3.0, 4)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(deadline=None, max_examples=25)
+@given(steps=st.integers(1, 4), batch=st.integers(1, 3), inputs=st.integers(1, 4), hidden=st.integers(1, 4),
+       dtype=st.sampled_from([np.float32, np.float64]), seed=st.integers(0, 2**32 - 1))
+def test_unrolled_ugrnn_keeps_shapes_and_dtype(steps, batch, inputs, hidden, dtype, seed):
+    rng = np.random.default_rng(seed)
+    rnn = nets.Unrolled(nets.UGRNNCell(inputs, hidden, generator=rng, dtype=dtype))
+    xs = rng.standard_normal((steps, batch, inputs)).astype(dtype)
+    hs = rnn(xs)
+    assert hs.shape == (steps, batch, hidden) and hs.dtype == dtype
+    assert np.all(np.abs(hs) < 1)  # a convex mix of tanh values and h0 = 0 stays in (-1, 1)
+    grad = rnn.backward(np.ones_like(hs))
+    assert grad.shape == xs.shape and grad.dtype == dtype
