@@ -1,5 +1,7 @@
 """One check module per topic; importing this package declares every check."""
-from . import activations, batchnorm, init_network, init_symmetry, init_variance, residual_training, transfer, ugrnn  # noqa: F401
+from . import (  # noqa: F401
+    activations, batchnorm, init_network, init_symmetry, init_variance, residual_training, transfer, ugrnn,
+)
 from .base import (  # noqa: F401
     KINDS, Case, Check, NetworkCase, Statistic, alpha_per_test, checks_of, declare, declared_checks,
     registered_claims, run_check, total_tests,

@@ -27,7 +27,6 @@ import time
 import numpy as np
 from scipy import stats as scipy_stats
 
-import nets
 from nets.train import deep_mlp, teacher_task, train
 from ..evidence import Evidence, claim_seed
 from .base import Case, declare

@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 import nets
-from derivations.ugrnn import B, H, I, b, explicit, i, preactivation
+from derivations.ugrnn import B, H, I, explicit, preactivation
 from ..evidence import Evidence
 from ..finite_diff import check_module, fd_evidence, relative_error
 from .base import declare
@@ -70,10 +70,10 @@ def _split_matrices(derivation, rng, seed):
             explicit_form = explicit(preactivation(gate, split=True), sizes)
             split = np.array([[_evaluate(entry, arrays, rows, cols)[0, 0] for entry in row]
                               for row in explicit_form.tolist()])
-            concatenated = np.concatenate([x, h], axis=1) @ np.concatenate(
-                [cell.params[f"weight_{gate}x"], cell.params[f"weight_{gate}h"]], axis=1).T + cell.params[f"bias_{gate}"]
-            evidence.append(_agree(derivation, f"B={batch}, I={inputs}, H={hidden}: the derived split {gate}-preactivation "
-                                               "equals [x, h] W^T + b", split, concatenated, seed))
+            weight = np.concatenate([cell.params[f"weight_{gate}x"], cell.params[f"weight_{gate}h"]], axis=1)
+            concatenated = np.concatenate([x, h], axis=1) @ weight.T + cell.params[f"bias_{gate}"]
+            evidence.append(_agree(derivation, f"B={batch}, I={inputs}, H={hidden}: the derived split "
+                                               f"{gate}-preactivation equals [x, h] W^T + b", split, concatenated, seed))
             gates[gate] = split
         f, d = _sigmoid(gates["f"]), np.tanh(gates["d"])
         with nets.no_grad():
