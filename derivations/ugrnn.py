@@ -28,7 +28,8 @@ __all__ = ["cell_matrices", "preactivation", "index_entry", "backward_additions"
 B, I, H = sp.symbols("B I H", positive=True, integer=True)
 b, i = sp.symbols("b i", integer=True, nonnegative=True)
 p, q = sp.symbols("p q", integer=True, positive=True)
-SMALL = {B: 1, I: 2, H: 2}  # the size candidates are written at
+SMALL = {B: 1, I: 2, H: 2}  # the size candidates of the split form are written at
+INDEX_SIZES = {B: 1, I: 1, H: 2}  # and of the index form (h_bi, the entry i of h_b, named apart from h_b1, h_b2)
 
 
 def cell_matrices() -> dict[str, sp.MatrixSymbol]:
@@ -117,6 +118,9 @@ def _index_form() -> Derivation:
     def gates(expr: sp.Basic) -> sp.Basic:
         return sp.sympify(expr).xreplace({F[b, i]: f_bi, D[b, i]: d_bi})
 
+    def written_out(expr: sp.Basic) -> sp.Basic:  # tanh as exponentials: SymPy compares those fast
+        return explicit(expr, INDEX_SIZES).rewrite(sp.exp)
+
     start = F[b, i] * m["h"][b, i] + (1 - F[b, i]) * D[b, i]
     with_f = start.xreplace({F[b, i]: f_bi})
     full = with_f.xreplace({D[b, i]: d_bi})
@@ -127,10 +131,11 @@ def _index_form() -> Derivation:
         steps=[Step(start, ""),
                Step(with_f, "f[b,i] = sigma(sum_j W_fx[i,j] x[b,j] + sum_k W_fh[i,k] h[b,k] + b_f[i])", rule=gates),
                Step(full, "d[b,i] = tanh(sum_j W_dx[i,j] x[b,j] + sum_k W_dh[i,k] h[b,k] + b_d[i])", rule=gates),
-               Step(explicit(full), "written out at I = H = 2 (the form a candidate uses)", rule=explicit)],
+               Step(written_out(full), "written out at I = 1, H = 2, tanh z = (e^z - e^-z)/(e^z + e^-z) (the form "
+                                       "a candidate uses)", rule=written_out)],
         evaluate=gates,
         result=sp.Eq(sp.Symbol("h^{t+1}_{b,i}"), full, evaluate=False),
-        values={"target": explicit(full), "f": explicit(f_bi), "d": explicit(d_bi)},
+        values={"target": written_out(full), "f": written_out(f_bi), "d": written_out(d_bi)},
         answer=(r"$f^t_{b,i} = \sigma\big(\sum_j W^{f,x}_{i,j}x^t_{b,j} + \sum_k W^{f,h}_{i,k}h^t_{b,k} + b^f_i\big)$, "
                 r"$d^t_{b,i}$ likewise with $\tanh$, and $h^{t+1}_{b,i} = f^t_{b,i}h^t_{b,i} + "
                 r"(1-f^t_{b,i})d^t_{b,i}$."),
