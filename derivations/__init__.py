@@ -11,7 +11,7 @@ __all__ += ["Erratum", "errata", "errata_counts", "errata_markdown", "errata_tex
 
 from . import (  # noqa: E402,F401  (registering the claims; the catalogue lists them in CLAIMS.md's order)
     init_variance, init_units, init_symmetry, batchnorm_forward, batchnorm_backward, activations,
-    symmetry, optim, residual, mixup, dropout, ensemble,
+    symmetry, optim, residual, mixup, dropout, ensemble, ugrnn, residual_training, transfer,
 )
 from .init_variance import (  # noqa: E402
     he_variance, lecun_variance, preact_variance, product_variance, relu_second_moment,

@@ -303,14 +303,16 @@ _RECORDS = (
     ClaimInfo("residual.depth_training", "Deep plain nets against residual nets", (_s("002", "residual networks"),),
               "Do deeper plain networks train worse than shallower ones, and do residual networks of the same depth "
               "train?",
-              "Yes: beyond some depth the training error of a plain network rises with depth (not overfitting), "
-              "while a residual network of the same depth trains.", "N"),
+              "Yes: beyond some depth the training error of a plain network rises with depth (not overfitting, and "
+              "not capacity: a zero-weight residual block and a plain ReLU block with W = I are identities), while a "
+              "residual network of the same depth trains far better.", "N"),
     ClaimInfo("residual.gradient_uniformity", "Gradient statistics across the layers of a residual net",
               (_s("002", "residual networks"),),
               "Are the gradient statistics more uniform across the layers of a residual network than of a plain one?",
-              "Yes: the skip connections carry ∂l/∂x^L to every layer unchanged, so the gradient variance varies "
-              "across layers by a factor (1 + N²Cσ_W)^{L−ℓ} that stays near 1 for small weights, while a plain "
-              "network's shrinks or grows geometrically.", "MN"),
+              "At initialisation, when the residual branches are small: through a linear layer of width n the "
+              "gradient variance changes by 1 + nσ_W with a skip connection and by nσ_W without, so over L layers "
+              "(1 + c)^L against c^L (c = nσ_W), the residual net the more uniform for c < (√5 − 1)/2; deep plain "
+              "BN–ReLU nets' gradients grow towards the input, the residual nets' far less.", "MN"),
     # ---- Recurrent cell ---------------------------------------------------------------------------------
     ClaimInfo("ugrnn.split_matrices", "The UGRNN with split matrices", (_s("003", "Problem 2", "a)"),),
               "Rewrite the UGRNN with the concatenations [x^t, h^t] replaced by two matrix products.",
@@ -356,7 +358,8 @@ _RECORDS = (
               "How do n transferred layers that are frozen or fine-tuned compare with training from scratch?",
               "Fine-tuning the transferred layers matches or beats training from scratch, while freezing them loses "
               "accuracy as more layers are transferred (features co-adapted across the cut, or specific to the other "
-              "task), as in Yosinski et al. (2014).", "N"),
+              "task; frozen transfer trains only the P(n) = (L − 1 − n)(W + 1)W + (W + 1)C parameters above the "
+              "cut), as in Yosinski et al. (2014).", "N"),
 )
 
 _BY_ID = {record.id: record for record in _RECORDS}

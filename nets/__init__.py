@@ -18,7 +18,8 @@ from .losses import MSELoss, SoftmaxCrossEntropy, log_softmax
 from .module import Module, check_array, default_generator, is_grad_enabled, manual_seed, no_grad
 from .normalization import (EVAL_GRAPH, NORMALISATION_GRAPH, BatchNorm1d, BatchNorm2d, LayerNorm, StagedPass,
                             fold_batchnorm)
-from .recurrent import Cell, RNNCell, Unrolled
+from .recurrent import Cell, RNNCell, UGRNNCell, Unrolled
+from .residual import Residual
 from .probe import LayerStatistics, layer_statistics, linear_output_second_moments, mlp, reinitialise
 
 __all__ = [
@@ -27,5 +28,5 @@ __all__ = [
     "MSELoss", "SoftmaxCrossEntropy", "log_softmax", "Module", "check_array", "default_generator",
     "manual_seed", "no_grad", "is_grad_enabled", "LayerStatistics", "layer_statistics",
     "linear_output_second_moments", "mlp", "reinitialise", "Cell", "RNNCell", "Unrolled",
-    "Conv2d", "Dropout", "Ensemble", "mixup",
+    "Conv2d", "Dropout", "Ensemble", "mixup", "Residual", "UGRNNCell",
 ]

@@ -14,7 +14,7 @@ import numpy as np
 
 from .module import Module, check_array, default_generator
 
-__all__ = ["Cell", "RNNCell", "Unrolled"]
+__all__ = ["Cell", "RNNCell", "UGRNNCell", "Unrolled"]
 
 _NONLINEARITIES = ("tanh", "relu")
 
@@ -126,6 +126,84 @@ class RNNCell(Cell):
 
 
 @dataclass
+class _UGRNNCellCache:
+    input: np.ndarray
+    hidden: np.ndarray
+    gate: np.ndarray
+    candidate: np.ndarray
+
+
+class UGRNNCell(Cell):
+    """The update-gate RNN of seed 003 Problem 2, with the concatenations split (part a):
+
+        f^t     = σ(W^{f,x} x^t + W^{f,h} h^t + b^f)
+        d^t     = tanh(W^{d,x} x^t + W^{d,h} h^t + b^d)
+        h^{t+1} = f^t ⊙ h^t + (1 − f^t) ⊙ d^t
+
+    With a batch index b (rows), x (N, input_size) and h (N, hidden_size). Parameters (PyTorch
+    has no UGRNN; the names follow RNNCell's): weight_fx = W^{f,x} (H, I), weight_fh = W^{f,h}
+    (H, H), bias_f (H,), weight_dx, weight_dh, bias_d likewise (no biases with bias=False), every
+    entry initialised U(−1/√H, 1/√H) in that order, as PyTorch's recurrent cells.
+    backward (part c), from g = h^{t+1}.grad: f.grad = g ⊙ (h − d), d.grad = g ⊙ (1 − f), and
+    h.grad = g ⊙ f plus what flows back through the two pre-activations,
+    a_f.grad = f.grad ⊙ f ⊙ (1 − f), a_d.grad = d.grad ⊙ (1 − d²):
+    x.grad = a_f.grad W^{f,x} + a_d.grad W^{d,x}, h.grad += a_f.grad W^{f,h} + a_d.grad W^{d,h},
+    W^{f,x}.grad += a_f.gradᵀ x, W^{f,h}.grad += a_f.gradᵀ h, b^f.grad += Σ_b a_f.grad (and for d).
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *,
+                 generator: np.random.Generator | None = None, dtype=np.float64) -> None:
+        super().__init__()
+        self.input_size = _positive_int(input_size, "input_size")
+        self.hidden_size = _positive_int(hidden_size, "hidden_size")
+        rng = default_generator() if generator is None else generator
+        bound = 1.0 / np.sqrt(self.hidden_size)
+        H, I = self.hidden_size, self.input_size
+        for gate in ("f", "d"):
+            for name, shape in ((f"weight_{gate}x", (H, I)), (f"weight_{gate}h", (H, H)), (f"bias_{gate}", (H,))):
+                if name.startswith("bias") and not bias:
+                    self.register_parameter(name, None)
+                else:
+                    self.register_parameter(name, rng.uniform(-bound, bound, shape).astype(dtype))
+
+    def _preactivation(self, gate: str, x: np.ndarray, h: np.ndarray) -> np.ndarray:
+        pre = x @ self.params[f"weight_{gate}x"].T
+        pre += h @ self.params[f"weight_{gate}h"].T
+        if f"bias_{gate}" in self.params:
+            pre += self.params[f"bias_{gate}"]
+        return pre
+
+    def forward(self, x: np.ndarray, h: np.ndarray | None = None) -> np.ndarray:
+        x2, h2 = self._inputs(x, h)
+        f = 1.0 / (1.0 + np.exp(-self._preactivation("f", x2, h2)))
+        d = np.tanh(self._preactivation("d", x2, h2))
+        out = f * h2 + (1 - f) * d
+        h_new = out.reshape(x.shape[:-1] + (self.hidden_size,))
+        self._save(_UGRNNCellCache(x2, h2, f, d), h_new)
+        return h_new
+
+    def backward(self, grad_output: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        cache, grad_output = self._restore(grad_output)
+        f, d, x, h = cache.gate, cache.candidate, cache.input, cache.hidden
+        g = grad_output.reshape(f.shape)
+        grad_h = g * f
+        pre_grads = {"f": g * (h - d) * f * (1 - f), "d": g * (1 - f) * (1 - d * d)}
+        grad_x = np.zeros_like(x)
+        for gate, a in pre_grads.items():
+            self.grads[f"weight_{gate}x"] += a.T @ x
+            self.grads[f"weight_{gate}h"] += a.T @ h
+            if f"bias_{gate}" in self.params:
+                self.grads[f"bias_{gate}"] += a.sum(axis=0)
+            grad_x += a @ self.params[f"weight_{gate}x"]
+            grad_h += a @ self.params[f"weight_{gate}h"]
+        batch = grad_output.shape[:-1]
+        return grad_x.reshape(batch + (self.input_size,)), grad_h.reshape(batch + (self.hidden_size,))
+
+    def extra_repr(self) -> str:
+        return f"{self.input_size}, {self.hidden_size}, bias={'bias_f' in self.params}"
+
+
+@dataclass
 class _UnrolledCache:
     steps: int
     h0_shape: tuple[int, ...]
@@ -154,6 +232,11 @@ class Unrolled(Module):
         xs = check_array(xs, "input", min_ndim=3, features=self.cell.input_size)
         if xs.ndim != 3:
             raise ValueError(f"input must have shape (T, N, {self.cell.input_size}), not {xs.shape}")
+        if xs.shape[0] == 0:
+            raise ValueError("input has T = 0 time steps: an unrolled cell needs at least one (shape (T, N, "
+                             f"{self.cell.input_size}) with T >= 1)")
+        if h0 is not None:
+            check_array(h0, "h0", features=self.cell.hidden_size)
         h = h0
         hs = np.empty(xs.shape[:2] + (self.cell.hidden_size,), dtype=xs.dtype)
         for t in range(xs.shape[0]):
