@@ -342,3 +342,32 @@ def residual_variance(seed: int):
     left.legend(loc="upper left")
     fig.tight_layout()
     return fig
+
+
+# ---- training experiments (the runs are those of the claims' N checks) ----------------------------------
+
+@figure("depth_training", claims=("residual.depth_training",),
+        caption="Training loss of plain and residual MLPs (Linear, BN, ReLU blocks) at 2 and 16 blocks on a "
+                "synthetic teacher task: the mean over 5 seeds and their range")
+def depth_training(seed: int):
+    from .checks.residual_training import depth_training_figure
+
+    return depth_training_figure(seed)
+
+
+@figure("gradient_uniformity", claims=("residual.gradient_uniformity",), seed_name="depth_training",
+        caption="Per-layer rms weight gradient of the 16-block plain and residual nets, at the first step and "
+                "averaged over training")
+def gradient_uniformity(seed: int):
+    from .checks.residual_training import gradient_uniformity_figure
+
+    return gradient_uniformity_figure(seed)
+
+
+@figure("transfer", claims=("transfer.freeze_vs_finetune",),
+        caption="Test accuracy on task B against the number n of layers transferred from task A: frozen, "
+                "fine-tuned, and trained from scratch")
+def transfer(seed: int):
+    from .checks.transfer import transfer_figure
+
+    return transfer_figure(seed)
