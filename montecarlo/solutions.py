@@ -212,6 +212,16 @@ def _half_width(ci) -> float | None:
     return (ci[1] - ci[0]) / 2
 
 
+NOTE_CHARACTERS = 160  # a note longer than this is cut in the table (the JSON evidence keeps it whole)
+
+
+def _clipped(note: str) -> str:
+    """``note`` cut at a word boundary to NOTE_CHARACTERS, so that a table row stays a few lines high."""
+    if len(note) <= NOTE_CHARACTERS:
+        return note
+    return note[:NOTE_CHARACTERS].rsplit(" ", 1)[0].rstrip(",;:") + " ..."
+
+
 def _evidence_row(kind: str, e: dict) -> str:
     verdict = "pass" if e.get("passed") else r"\textbf{FAIL}"
     case = prose_latex(e.get("label", ""))
@@ -227,7 +237,7 @@ def _evidence_row(kind: str, e: dict) -> str:
         estimate = (text_latex(e.get("estimator") or "error") + " " + _number(e.get("estimate")))
         claimed = r"$\le$ " + _number(e.get("threshold"))
     else:
-        note = (e.get("details") or {}).get("note", "")
+        note = _clipped((e.get("details") or {}).get("note", ""))
         measured = f"{e.get('estimator')} = {_number(e.get('estimate'))}" if e.get("estimate") is not None \
             and e.get("estimator") else ""
         estimate = "; ".join(p for p in (text_latex(measured) if "$" not in measured else measured,

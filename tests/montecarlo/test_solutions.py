@@ -146,3 +146,10 @@ def test_a_saved_run_keeps_its_seed_date_and_version(tmp_path):
     assert (loaded.seed, loaded.date, loaded.version) == (7, "2026-01-02 03:04 UTC", "9.9")
     assert loaded.reports == run.reports
     assert "base seed 7" in "\n".join(solutions._preamble(loaded, "9.9"))
+
+
+def test_a_long_note_is_cut_so_an_evidence_table_fits_on_a_page():
+    note = "shown: a one-sided paired t-test over five seeds " * 10
+    cut = solutions._clipped(note)
+    assert len(cut) <= solutions.NOTE_CHARACTERS + 4 and cut.endswith(" ...") and note.startswith(cut[:-4])
+    assert solutions._clipped("short") == "short"
