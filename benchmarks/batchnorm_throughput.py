@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # a checkout runs without installing
 
 import nets
+from interleaved import measure  # benchmarks/, the script's own folder
 
 CASES = [("BatchNorm1d", nets.BatchNorm1d, (256, 1024)), ("BatchNorm2d", nets.BatchNorm2d, (32, 64, 32, 32))]
 
@@ -52,19 +51,6 @@ def _contenders(layer_type, shape, rng, torch, staged: bool):
     if staged:
         runs["staged"] = lambda: ours.staged(x, dy)
     return runs
-
-
-def measure(runs: dict, repeats: int) -> dict[str, float]:
-    """Median seconds per run, the contenders interleaved repeat by repeat (after one warm-up each)."""
-    times: dict[str, list[float]] = {name: [] for name in runs}
-    for run in runs.values():
-        run()
-    for _ in range(repeats):
-        for name, run in runs.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def report(label: str, rng, torch, repeats: int, staged: bool) -> None:

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
-import time
+from pathlib import Path
 
 import numpy as np
 
-import nets
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # a checkout runs without installing
+
+import nets  # noqa: E402
+from interleaved import measure  # benchmarks/, the script's own folder
 
 SHAPE, OUT, KERNEL = (32, 64, 32, 32), 64, 3
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -47,19 +49,6 @@ def _contenders(padding_mode: str, rng, torch) -> dict:
 
         runs["torch"] = run_torch
     return runs
-
-
-def measure(runs: dict, repeats: int) -> dict[str, float]:
-    """Median seconds per run, the contenders interleaved repeat by repeat (after one warm-up each)."""
-    times: dict[str, list[float]] = {name: [] for name in runs}
-    for run in runs.values():
-        run()
-    for _ in range(repeats):
-        for name, run in runs.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def report(label: str, torch, repeats: int) -> None:
