@@ -27,6 +27,12 @@ NOT_FORMULA = {
     "bn.layernorm_contrast": "its answer is a comparison in words (weight norm vs batch norm vs layer norm)",
     "bn.computation_graph": "its answer is a graph (dlproofs figures draws it)",
     "relu.forward_backward_example": "its answer is two numeric 4x4 matrices from the seed, not a formula",
+    "symmetry.gradient_equivariance": "its answer is a vector identity (grad f(Bw) = B^-T grad f(w)); the target is one 2x2 instance whose entries mix all of B, where entrywise diagnosis names no slip",
+    "symmetry.gd_preserves_invariance": "its answer is yes/no (B w1 = w1: the step keeps units 1 and 2 equal); the derived zero vector is evidence, not the answer",
+    "residual.weight_grad_limit": "its answer is a limit statement (the weight gradient tends to a circular correlation of g and x); the target is one 3-entry instance indexed by shifts",
+    "residual.depth_training": "its answer is an experiment (deep plain nets train worse than residual ones), not a formula",
+    "ugrnn.split_matrices": "its answer is a rewriting in split weight matrices; the target is one 1x2 instance at B = I = H = 1..2, not a formula to diagnose",
+    "ugrnn.index_form": "its answer is an index-notation rewriting; the target is one written-out entry with tanh as exponentials, where diagnosis names no useful slip",
 }
 
 _WHERE = "where"
