@@ -96,3 +96,14 @@ def test_bad_budget_and_hostile_input_are_refused_in_one_line():
         huge = sp.sin(huge)
     with pytest.raises(ValueError):
         diagnose(x, huge)
+
+
+@pytest.mark.parametrize("claim_id", sorted(CATALOGUE))
+def test_catalogue_wrong_answers_are_rejected_and_rewrites_accepted_by_verify(claim_id):
+    """What the command says agrees with the catalogue: every wrong answer rejected, every rewrite accepted."""
+    from montecarlo.verify import verify
+
+    for text, *_ in CATALOGUE[claim_id]["wrong"]:
+        assert verify(claim_id, catalogue_expression(claim_id, text), seed=1).rejected, text
+    for text in CATALOGUE[claim_id]["right"]:
+        assert verify(claim_id, catalogue_expression(claim_id, text), seed=1).accepted, text
