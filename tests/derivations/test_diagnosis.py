@@ -99,13 +99,12 @@ def test_bad_budget_and_hostile_input_are_refused_in_one_line():
 
 
 @pytest.mark.parametrize("claim_id", sorted(CATALOGUE))
-def test_the_command_rejects_a_catalogued_wrong_answer_and_accepts_a_rewrite(claim_id):
-    """``verify`` judges with the comparison the two tests above prove (a witness for every wrong
-    answer, equality for every rewrite) plus the claim's simulations, which are slow: one of each
-    here (the whole catalogue through ``verify`` takes minutes; it passed when issue 11 was closed)."""
+def test_the_command_rejects_a_catalogued_wrong_answer(claim_id):
+    """``verify`` rejects on the comparison the planted-diagnosis test proves different (a witness
+    for every wrong answer) and accepts on the equality the rewrite test proves, plus the claim's
+    simulations, which are slow (5 s for a residual rewrite): one wrong answer per claim here;
+    ``python benchmarks/mutants_verify.py`` sweeps every entry through ``verify``."""
     from montecarlo.verify import verify
 
-    entry = CATALOGUE[claim_id]
-    wrong, right = entry["wrong"][0][0], entry["right"][0]
+    wrong = CATALOGUE[claim_id]["wrong"][0][0]
     assert verify(claim_id, catalogue_expression(claim_id, wrong), seed=1).rejected, wrong
-    assert verify(claim_id, catalogue_expression(claim_id, right), seed=1).accepted, right
