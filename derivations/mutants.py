@@ -10,8 +10,10 @@ Data only. For each claim with a formula answer, ``CATALOGUE[id]`` holds
   ("s -> value") it must name ("" when the kind says it all), and the slip in words;
 - ``right``: formulas equal to the answer written differently (no diagnosis may be given).
 
-``NOT_FORMULA[id]`` says in one line why a claim's answer is not a formula. Claims in neither
-table (added later) still get the generic diagnosis, steps and hints; only the named slips are missing.
+``NOT_FORMULA[id]`` says in one line why a claim's answer is not a formula. Every registered claim is
+in exactly one of the two tables (a test holds it); a claim whose entry is missing would still get the
+generic diagnosis, steps and hints, only the named slips. ``python benchmarks/mutants_verify.py`` runs
+every entry through ``montecarlo.verify`` (wrong answers rejected, rewrites accepted).
 Formulas are SymPy text in the claim's candidate symbols; ``where(c, a, b)`` is a piecewise form.
 """
 from __future__ import annotations
