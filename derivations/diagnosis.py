@@ -10,6 +10,8 @@ the derived target ``T`` that explains a difference, in this order, and names th
 - ``power``: C = T with an integer symbol L replaced by L ± 1 (a power L where L − 1 belongs);
 - ``substitution``: C = T with one symbol s replaced by another expression y (solved for:
   χ − μ² for χ, n_out for n_in); when y − s vanishes at s' = 0 it says "right if s' = 0";
+  then a square dropped or added (N where N² belongs: s -> sqrt(s), s -> s²) or the complement
+  1 − s (the drop for the keep probability, a swapped Beta);
 - ``term``: C = T + d with d a short expression (an additive term, which);
 - ``points``: C = T exactly where a symbol takes the values found by solving C = T for it;
 - ``different``: none of these; the witness point alone.
@@ -223,6 +225,14 @@ def _scalar(T, C, symbol_words, timer) -> Diagnosis | None:
         found = _substitution(T, C, s, symbol_words, timer)
         if found is not None:
             return found
+    for s in in_target:  # a square dropped or added (N where N**2 belongs), or the complement 1 - s
+        for y, why in ((sp.sqrt(s), f"{s} where {s}**2 belongs (a square dropped)"),
+                       (s**2, f"{s}**2 where {s} belongs (squared)"),
+                       (1 - s, f"the complement 1 - {s} where {s} belongs")):
+            if not s.is_integer or y != 1 - s:
+                if _equal(timer, C, T.subs(s, y)):
+                    return Diagnosis("substitution", {s: y}, f"equal to the answer with {sp.sstr(y)} in place "
+                                                             f"of {s}: {why}")
     difference = _run(timer, lambda: sp.factor(sp.simplify(C - T)))
     if difference is not None and difference != 0 and sp.count_ops(difference) <= TERM_OPS:
         vanish = _vanishing(difference, symbol_words, timer)

@@ -10,8 +10,10 @@ Data only. For each claim with a formula answer, ``CATALOGUE[id]`` holds
   ("s -> value") it must name ("" when the kind says it all), and the slip in words;
 - ``right``: formulas equal to the answer written differently (no diagnosis may be given).
 
-``NOT_FORMULA[id]`` says in one line why a claim's answer is not a formula. Claims in neither
-table (added later) still get the generic diagnosis, steps and hints; only the named slips are missing.
+``NOT_FORMULA[id]`` says in one line why a claim's answer is not a formula. Every registered claim is
+in exactly one of the two tables (a test holds it); a claim whose entry is missing would still get the
+generic diagnosis, steps and hints, only the named slips. ``python benchmarks/mutants_verify.py`` runs
+every entry through ``montecarlo.verify`` (wrong answers rejected, rewrites accepted).
 Formulas are SymPy text in the claim's candidate symbols; ``where(c, a, b)`` is a piecewise form.
 """
 from __future__ import annotations
@@ -27,6 +29,12 @@ NOT_FORMULA = {
     "bn.layernorm_contrast": "its answer is a comparison in words (weight norm vs batch norm vs layer norm)",
     "bn.computation_graph": "its answer is a graph (dlproofs figures draws it)",
     "relu.forward_backward_example": "its answer is two numeric 4x4 matrices from the seed, not a formula",
+    "symmetry.gradient_equivariance": "its answer is a vector identity (grad f(Bw) = B^-T grad f(w)); the target is one 2x2 instance whose entries mix all of B, where entrywise diagnosis names no slip",
+    "symmetry.gd_preserves_invariance": "its answer is yes/no (B w1 = w1: the step keeps units 1 and 2 equal); the derived zero vector is evidence, not the answer",
+    "residual.weight_grad_limit": "its answer is a limit statement (the weight gradient tends to a circular correlation of g and x); the target is one 3-entry instance indexed by shifts",
+    "residual.depth_training": "its answer is an experiment (deep plain nets train worse than residual ones), not a formula",
+    "ugrnn.split_matrices": "its answer is a rewriting in split weight matrices; the target is one 1x2 instance at B = I = H = 1..2, not a formula to diagnose",
+    "ugrnn.index_form": "its answer is an index-notation rewriting; the target is one written-out entry with tanh as exponentials, where diagnosis names no useful slip",
 }
 
 _WHERE = "where"
@@ -229,6 +237,177 @@ CATALOGUE = {
         "right": ["gamma/(m*sqrt(var + eps))*(m*dy - sum_dy - xhat*sum_dy_xhat)",
                   "gamma*dy/sqrt(var + eps) - gamma*(sum_dy + xhat*sum_dy_xhat)/(m*sqrt(var + eps))"],
     },
+    "optim.l2_gradient": {
+        "wrong": [
+            ("alpha*w", "factor", "1/2", "forgot the factor 2 of d(w^2)/dw"),
+            ("-2*alpha*w", "sign", "", "the descent step -2 alpha w where the gradient belongs"),
+            ("alpha*w**2", "factor", "w/2", "wrote the penalty alpha w^2 where its gradient belongs"),
+            ("alpha*w/2", "factor", "1/4", "read seed 001's alpha as seed 000's lambda and halved it again (lambda/2)"),
+            ("4*alpha*w", "factor", "2", "doubled twice: the 2 of d(w^2)/dw and again lambda = 2 alpha"),
+        ],
+        "right": ["2*w*alpha", "alpha*(w + w)", "2*(alpha*w)"],
+    },
+    "optim.momentum_data_only": {
+        "wrong": [
+            ("theta - lr*(g + momentum*v)", "term", "lam*lr*theta",
+             "dropped the exact weight-decay gradient lam*theta from the step"),
+            ("theta + lr*(g + lam*theta + momentum*v)", "substitution", "lr -> -lr", "stepped up the gradient"),
+            ("theta - lr*(g + lam*theta + v)", "term", "lr*v*(momentum - 1)", "forgot to decay the buffer by momentum"),
+            ("theta - lr*(g + momentum*v) - lam*theta", "term", "lam*theta*(lr - 1)",
+             "added lam*theta without the learning rate"),
+        ],
+        "right": ["theta*(1 - lr*lam) - lr*(momentum*v + g)", "theta - lr*g - lr*lam*theta - lr*momentum*v"],
+    },
+    "optim.momentum_equivalence": {
+        "wrong": [
+            ("[[lr], [momentum], [lam]]", "factor", "1/(1 - lam*lr)", "the naive mapping: the same lr, momentum and lam"),
+            ("[[lr], [momentum*(1 - lam*lr)], [lam]]", "factor", "1/(1 - momentum)",
+             "kept lam as the weight decay: forgot its (1 - momentum) correction"),
+            ("[[lr], [momentum], [lam*(1 - momentum)]]", "factor", "1/(1 - lam*lr)",
+             "kept the momentum: forgot that the decay shrinks the buffer by (1 - lr lam)"),
+            ("[[lr], [momentum*(1 + lam*lr)], [lam*(1 - momentum)]]", "substitution", "lam -> -lam",
+             "momentum (1 + lr lam): the sign of the decay's shrinkage flipped"),
+            ("[[lr*(1 - momentum)], [momentum*(1 - lam*lr)], [lam*(1 - momentum)]]", "substitution",
+             "lr -> lr*(1 - momentum)", "mixed the conventions: the exponential average's damped lr in PyTorch's mapping"),
+        ],
+        "right": ["[[lr], [momentum - momentum*lam*lr], [lam - lam*momentum]]",
+                  "[[lr], [momentum*(1 - lr*lam)], [(1 - momentum)*lam]]"],
+    },
+    "mixup.ce_linear_in_target": {
+        "wrong": [
+            ("l1*(1 - lam) + l2*lam", "substitution", "lam -> 1 - lam", "swapped the weights: lam belongs to y1"),
+            ("lam*(l1 + l2)", "term", "l2*(2*lam - 1)", "the weight lam on both losses"),
+            ("l1*lam + l2", "term", "l2*lam", "dropped the 1 - lam of the second loss"),
+            ("l1*lam - l2*(1 - lam)", "substitution", "l2 -> -l2", "subtracted the second loss"),
+            ("(l1 + l2)/2", "points", "", "the plain average: forgot the weights lam, 1 - lam"),
+        ],
+        "right": ["l2 + lam*(l1 - l2)", "lam*l1 - lam*l2 + l2"],
+    },
+    "mixup.label_free_form": {
+        "wrong": [
+            ("lam", "factor", "1/2", "forgot to add the swapped second half: lam where lam + lam belongs"),
+            ("2*(1 - lam)", "substitution", "lam -> 1 - lam", "the weight of the other label: 1 - lam where lam belongs"),
+            ("4*lam", "factor", "2", "counted the swapped term twice"),
+            ("1", "factor", "1/(2*lam)", "kept the unweighted loss: forgot that the target's weight lam stays"),
+        ],
+        "right": ["lam + lam", "4*lam/2"],
+    },
+    "mixup.beta_identity": {
+        "wrong": [
+            ("lam", "factor", "1/2", "cancelled the Gamma functions without Gamma(2 alpha + 1) = 2 alpha Gamma(2 alpha)"),
+            ("2*(1 - lam)", "substitution", "lam -> 1 - lam", "swapped the Beta: the ratio for Be(alpha, alpha + 1)"),
+            ("2*alpha*lam", "factor", "alpha", "did not cancel Gamma(alpha + 1) = alpha Gamma(alpha)"),
+            ("(2*alpha + 1)*lam/alpha", "substitution", "lam -> lam + lam/(2*alpha)",
+             "Gamma(2 alpha + 1) = (2 alpha + 1) Gamma(2 alpha): off by one in the Gamma recursion"),
+            ("lam/(1 - lam)", "factor", "1/(2*(1 - lam))", "took the ratio of the two kernels without the constants, "
+             "and the powers of 1 - lam as not cancelling"),
+        ],
+        "right": ["lam + lam", "2*lam*alpha/alpha"],
+    },
+    "mixup.simplified_objective": {
+        "wrong": [
+            ("lam**(alpha - 1)*(1 - lam)**alpha*gamma(2*alpha + 1)/(gamma(alpha)*gamma(alpha + 1))", "substitution",
+             "lam -> 1 - lam", "swapped the Beta: Be(alpha, alpha + 1) where Be(alpha + 1, alpha) belongs"),
+            ("lam**alpha*(1 - lam)**(alpha - 1)*gamma(2*alpha)/gamma(alpha)**2", "factor", "1/2",
+             "Be(alpha, alpha) times lam: dropped the factor 2"),
+            ("lam**(alpha - 1)*(1 - lam)**(alpha - 1)*gamma(2*alpha)/gamma(alpha)**2", "factor", "1/(2*lam)",
+             "kept Be(alpha, alpha): forgot the reweighting by 2 lam"),
+            ("lam**alpha*(1 - lam)**(alpha - 1)*gamma(2*alpha + 1)/gamma(alpha + 1)**2", "factor", "1/alpha",
+             "the normaliser Gamma(alpha + 1)^2 where Gamma(alpha + 1) Gamma(alpha) belongs"),
+        ],
+        "right": ["2*lam*lam**(alpha - 1)*(1 - lam)**(alpha - 1)*gamma(2*alpha)/gamma(alpha)**2",
+                  "lam**alpha*(1 - lam)**(alpha - 1)*2*alpha*gamma(2*alpha)/(alpha*gamma(alpha)**2)"],
+    },
+    "residual.variance_recursion": {
+        "wrong": [
+            ("sigma2_l*(1 + C*N*sigma_W)", "substitution", "N -> sqrt(N)",
+             "N in place of N**2: counted the N x N kernel as N taps"),
+            ("sigma2_l*C*N**2*sigma_W", "term", "-sigma2_l", "dropped the identity branch: a plain convolution's variance"),
+            ("sigma2_l*(1 + C*N**2*sigma_W**2)", "substitution", "sigma_W -> sigma_W**2",
+             "read sigma_W as a standard deviation and squared it: it is the weight variance"),
+            ("sigma2_l*(1 + N**2*sigma_W)", "term", "-N**2*sigma2_l*sigma_W*(C - 1)",
+             "dropped the sum over the C input channels"),
+            ("sqrt(sigma2_l*(1 + C*N**2*sigma_W))", "root", "", "a standard deviation where the variance belongs"),
+        ],
+        "right": ["sigma2_l + C*N**2*sigma_W*sigma2_l", "sigma2_l*(1 + sigma_W*C*N*N)"],
+    },
+    "residual.variance_closed_form": {
+        "wrong": [
+            ("(1 + C*N**2*sigma_W)**(l - 1)", "power", "l -> l - 1", "counted one layer too few"),
+            ("(1 + C*N**2*sigma_W)**(l + 1)", "power", "l -> l + 1", "counted one layer too many"),
+            ("(1 + C*N*sigma_W)**l", "substitution", "N -> sqrt(N)", "N in place of N**2: the kernel's area is N**2"),
+            ("1 + l*C*N**2*sigma_W", "term", "C*N**2*l*sigma_W - (C*N**2*sigma_W + 1)**l + 1",
+             "the first-order expansion 1 + l eps passed off as exact"),
+            ("(1 + C*N**2*sigma_W)**(2*l)", "square", "", "squared the product: a variance of a variance"),
+        ],
+        "right": ["(1 + C*N**2*sigma_W)**l*1", "(1 + sigma_W*C*N*N)**l"],
+    },
+    "residual.doubling_weight_variance": {
+        "wrong": [
+            ("log(2)/(C*L*N)", "factor", "N", "N in place of N**2: the kernel's area is N**2"),
+            ("log(2)/(C*(L - 1)*N**2)", "substitution", "L -> L - 1", "L - 1 layers where the signal passes L"),
+            ("1/(C*L*N**2)", "factor", "1/log(2)", "solved e^(eps L) = e: dropped the ln 2"),
+            ("2/(C*L*N**2)", "factor", "2/log(2)", "solved eps L = 2: the doubling without the logarithm"),
+            ("log(2)/(C*N**2)", "factor", "L", "doubled over one layer: forgot the depth L"),
+        ],
+        "right": ["log(2)/(L*N**2*C)", "log(4)/(2*C*L*N**2)"],
+    },
+    "residual.gradient_variance": {
+        "wrong": [
+            ("(1 + C*N**2*sigma_W)**(L - l - 1)", "power", "L -> L - 1", "counted one layer too few"),
+            ("(1 + C*N**2*sigma_W)**(L - l + 1)", "power", "L -> L + 1", "counted one layer too many"),
+            ("(1 + C*N**2*sigma_W)**(l - L)", "reciprocal", "", "the gradient shrinking backwards: the power upside down"),
+            ("(1 + C*N*sigma_W)**(L - l)", "substitution", "N -> sqrt(N)", "N in place of N**2: the kernel's area is N**2"),
+        ],
+        "right": ["(1 + C*N**2*sigma_W)**L/(1 + C*N**2*sigma_W)**l", "(1 + sigma_W*C*N*N)**(L - l)"],
+    },
+    "residual.gradient_uniformity": {
+        "wrong": [
+            ("n*sigma_W", "term", "-1", "dropped the identity: the plain layer's ratio"),
+            ("1 + sigma_W", "term", "-sigma_W*(n - 1)", "dropped the sum over the n units"),
+            ("1 + n**2*sigma_W", "substitution", "n -> n**2", "counted n^2 terms in a sum over n"),
+            ("(1 + n*sigma_W)**2", "square", "", "squared the ratio: the standard deviations' ratio read as variances'"),
+            ("1 + n*sigma_W**2", "substitution", "sigma_W -> sigma_W**2",
+             "read sigma_W as a standard deviation and squared it: it is the weight variance"),
+            ("1 - n*sigma_W", "substitution", "n -> -n", "wrong sign on the branch's term"),
+        ],
+        "right": ["sigma_W*n + 1", "(n*sigma_W*2 + 2)/2"],
+    },
+    "ugrnn.backward": {
+        "wrong": [
+            ("[[g*(d - h)], [f*g], [g*(1 - f)]]", "sign", "", "differentiated f h + (1 - f) d in f as d - h"),
+            ("[[g*(h - d)], [g*(1 - f)], [f*g]]", "substitution", "f -> 1 - f",
+             "swapped the gates: h is kept with f, d enters with 1 - f"),
+            ("[[h - d], [f], [1 - f]]", "factor", "1/g", "forgot the upstream gradient g of the chain rule"),
+            ("[[g*(h - d)], [f*g], [-f*g]]", "substitution", "f -> f + 1", "dropped the 1 of 1 - f"),
+            ("[[g*h], [f*g], [g*(1 - f)]]", "term", "d*g", "forgot that f also reaches d through 1 - f"),
+        ],
+        "right": ["[[g*h - g*d], [g*f], [g - g*f]]", "[[-g*(d - h)], [f*g], [-g*(f - 1)]]"],
+    },
+    "dropout.inverted_scaling": {
+        "wrong": [
+            ("p", "reciprocal", "", "multiplied by the keep probability (the test-time rule) instead of dividing"),
+            ("1/(1 - p)", "substitution", "p -> 1 - p",
+             "PyTorch's 1/(1 - p) read with the keep probability: 1 - p is the drop probability"),
+            ("1/p**2", "square", "", "matched the second moment E[(M/p)^2] instead of the mean"),
+            ("1/sqrt(p)", "root", "", "matched the variance: scaled by 1/sqrt(p) (a standard deviation's scale)"),
+            ("1/(2*p)", "factor", "1/2", "took p = 1/2 into the scale once more"),
+        ],
+        "right": ["p**(-1)", "(1 - p)/p + 1", "2/(2*p)"],
+    },
+    "ensemble.variance_reduction": {
+        "words": {"rho": "the members were uncorrelated"},
+        "wrong": [
+            ("sigma2/N", "factor", "1/(1 + (N - 1)*rho)", "sigma^2/N for correlated members: the independent case"),
+            ("rho*sigma2", "term", "sigma2*(rho - 1)/N", "the limit N -> oo passed off as the answer"),
+            ("sigma2*(1 + (N - 1)*rho)/N**2", "factor", "1/N",
+             "V[sum] written sigma^2 (1 + (N - 1) rho): dropped the N of the N members"),
+            ("sqrt(sigma2*(1 + (N - 1)*rho)/N)", "root", "", "a standard deviation where the variance belongs"),
+            ("sigma2*(1 + N*rho)/N", "term", "rho*sigma2/N", "N rho where N - 1 other members correlate: counted each with itself"),
+            ("sigma2*(1 - (N - 1)*rho)/N", "substitution", "rho -> -rho", "subtracted the covariances"),
+        ],
+        "right": ["rho*sigma2 + (1 - rho)*sigma2/N", "sigma2*(1 + (N - 1)*rho)/N"],
+    },
     "activations.relatives": {
         "words": {"alpha": "alpha"},
         "wrong": [
@@ -252,5 +431,16 @@ CATALOGUE = {
         "right": ["[exp(z1)/S - y1, exp(z2)/S - y2, exp(z3)/S - (1 - y1 - y2)]",
                   "[1/(1 + exp(z2 - z1) + exp(z3 - z1)) - y1, 1/(1 + exp(z1 - z2) + exp(z3 - z2)) - y2, "
                   "1/(1 + exp(z1 - z3) + exp(z2 - z3)) - 1 + y1 + y2]"],
+    },
+    "transfer.freeze_vs_finetune": {
+        "wrong": [
+            ("(L - n)*(W + 1)*W + (W + 1)*C", "substitution", "L -> L + 1",
+             "L - n hidden layers where L - 1 - n trained ones lie below the output layer"),
+            ("(L - 1 - n)*W**2 + W*C", "term", "-C - L*W + W*n + W", "forgot the biases (W + 1 parameters per unit)"),
+            ("(L - 1 - n)*(W + 1)*W", "term", "-C*(W + 1)", "forgot the output layer's (W + 1) C parameters"),
+            ("(L - 1)*(W + 1)*W + (W + 1)*C", "term", "W*n*(W + 1)",
+             "did not subtract the n frozen layers: counted what fine-tuning trains"),
+        ],
+        "right": ["(L - 1 - n)*(W + 1)*W + (W + 1)*C", "(W + 1)*(W*(L - 1 - n) + C)"],
     },
 }
