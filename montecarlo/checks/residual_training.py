@@ -17,7 +17,11 @@ ordering at p < ORDER_LEVEL), "contradicted" (the reverse ordering at p < ORDER_
 contradiction is a failure and "not shown" is reported with its numbers, never as a pass.
 
 The Monte-Carlo cases (counted) test the derived per-layer gradient variance ratios,
-1 + nσ_W (residual) and nσ_W (plain), on one backward step of a random linear layer.
+1 + nσ_W (residual) and nσ_W (plain), on one backward step of a random linear layer; the
+network cases (counted) test the same ratios layer by layer through whole nets: a stack of
+``nets.Residual(nets.Linear(n, n, bias=False))`` blocks (or the plain Linear layers) with
+weights N(0, σ_W), back-propagating a standard normal gradient, the statistic being each
+network's mean over blocks of E[(x^l.grad)²]/E[(x^(l+1).grad)²] (averaged over batch and units).
 """
 from __future__ import annotations
 
@@ -27,9 +31,10 @@ import time
 import numpy as np
 from scipy import stats as scipy_stats
 
+import nets
 from nets.train import deep_mlp, teacher_task, train
 from ..evidence import Evidence, claim_seed
-from .base import Case, declare
+from .base import Case, NetworkCase, Statistic, declare
 
 SEEDS = 5
 SHALLOW, DEEP = 2, 16
@@ -159,7 +164,41 @@ declare("residual.gradient_uniformity", "M", cases=[
     _ratio_case("plain layer, n = 16, sigma_W = 1/64", 16, 1 / 64, False),
     _ratio_case("plain layer, n = 64, sigma_W = 1/32", 64, 1 / 32, False),
 ])
-declare("residual.gradient_uniformity", "N", run=_uniformity_network)
+RATIO_DEPTH, RATIO_BATCH = 8, 64
+
+
+def _layer_ratios(n: int, sigma_w: float, residual: bool):
+    """Per network: the mean over its RATIO_DEPTH blocks of the ratio of gradient second moments
+    between a block's input and output, measured by nets' own backward."""
+    def networks(derivation, rng, count):
+        out = np.empty((count, 1))
+        for k in range(count):
+            layers = []
+            for _ in range(RATIO_DEPTH):
+                linear = nets.Linear(n, n, bias=False, rng=rng)
+                nets.init.normal_(linear.weight, 0.0, float(np.sqrt(sigma_w)), generator=rng)
+                layers.append(nets.Residual(linear) if residual else linear)
+            model = nets.Sequential(*layers)
+            model(rng.standard_normal((RATIO_BATCH, n)))
+            grad = rng.standard_normal((RATIO_BATCH, n))
+            moments = [float(np.mean(grad**2))]
+            for layer in reversed(layers):
+                grad = layer.backward(grad)
+                moments.append(float(np.mean(grad**2)))
+            out[k, 0] = np.mean(np.array(moments[1:]) / np.array(moments[:-1]))
+        return out
+    return networks
+
+
+_LAYER_RATIO = (Statistic(f"mean over {RATIO_DEPTH} blocks of E[grad_in^2] / E[grad_out^2]"),)
+
+declare("residual.gradient_uniformity", "N", run=_uniformity_network, networks=[
+    NetworkCase(f"{RATIO_DEPTH} residual blocks Linear(32, 32), sigma_W = 1/32", {"n": 32, "sigma_W": 1 / 32},
+                _layer_ratios(32, 1 / 32, True), _LAYER_RATIO, claimed=lambda ratio: (ratio,)),
+    NetworkCase(f"{RATIO_DEPTH} plain Linear(32, 32) layers, sigma_W = 1/16", {"n": 32, "sigma_W": 1 / 16},
+                _layer_ratios(32, 1 / 16, False), _LAYER_RATIO, claimed=lambda ratio: (ratio,),
+                value_key="plain_ratio"),
+])
 
 
 def depth_training_figure(seed: int | None = None):
