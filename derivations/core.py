@@ -16,8 +16,19 @@ import sympy as sp
 from .sources import ClaimInfo, claim_ids, info as claim_info
 
 __all__ = [
-    "Step", "Fact", "Derivation", "DerivationError", "equal", "claim", "catalog", "get", "positive_parameter",
+    "Step", "Fact", "TypesetSymbol", "Derivation", "DerivationError", "equal", "claim", "catalog", "get",
+    "positive_parameter",
 ]
+
+
+class TypesetSymbol(sp.Symbol):
+    """A symbol typed by its Python name (``lam``, a name a candidate can type) and typeset as the
+    mathematics it stands for (λ); the LaTeX of each such name is in ``TYPESET``."""
+
+    TYPESET = {"lam": r"\lambda", "sigma2": r"\sigma^{2}"}
+
+    def _latex(self, printer) -> str:
+        return self.TYPESET.get(self.name) or printer._print_Symbol(self)
 
 
 class DerivationError(AssertionError):

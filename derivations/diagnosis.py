@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .equality import Comparison, _Budget, _interrupt_after, _short, check_size, compare
+from .equality import Comparison, _Budget, _interrupt_after, check_size, compare
 
 __all__ = ["Diagnosis", "diagnose", "diagnose_claim", "catalogue_expression", "KINDS"]
 

@@ -7,21 +7,15 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .core import Derivation, Fact, Step, claim
+from .core import Derivation, Fact, Step, TypesetSymbol, claim
 from .moments import Expectation, MomentModel, Variance, exchangeable
 
 __all__ = ["ensemble_variance", "correlation_range", "rho", "sigma2", "N"]
 
-class _Typeset(sp.Symbol):
-    """A symbol typed by its Python name (``sigma2``) and typeset as mathematics (σ²)."""
-
-    def _latex(self, printer) -> str:
-        return {"sigma2": r"\sigma^{2}"}.get(self.name, printer._print_Symbol(self))
-
 
 N = sp.Symbol("N", positive=True, integer=True)
 rho = sp.Symbol("rho", real=True)
-sigma2 = _Typeset("sigma2", positive=True)
+sigma2 = TypesetSymbol("sigma2", positive=True)
 mu = sp.Symbol("mu", real=True)
 i = sp.Symbol("i", positive=True, integer=True)
 X = sp.IndexedBase("X")

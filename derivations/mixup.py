@@ -15,19 +15,13 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .core import Derivation, Fact, Step, claim
+from .core import Derivation, Fact, Step, TypesetSymbol, claim
 
 __all__ = ["label_free_steps", "beta_density", "cross_entropy", "squared_error", "mixup_objective",
            "label_free_objective", "simplified_objective", "explicit", "canonical", "lam", "alpha"]
 
-class _Typeset(sp.Symbol):
-    """A symbol typed by its Python name (``lam``) and typeset as mathematics (λ)."""
 
-    def _latex(self, printer) -> str:
-        return {"lam": r"\lambda"}.get(self.name, printer._print_Symbol(self))
-
-
-lam = _Typeset("lam", positive=True)
+lam = TypesetSymbol("lam", positive=True)
 alpha = sp.Symbol("alpha", positive=True)
 CLASSES, POINTS = 2, 3
 _f = [sp.Function(f"f_{c + 1}") for c in range(CLASSES)]

@@ -234,8 +234,7 @@ def _momentum_equivalence() -> Derivation:
     schedule = {c: equivalent_settings(c, schedule=True) for c in CONVENTIONS}
     starts = {c: matched_buffer_start(c) for c in CONVENTIONS}
     gaps = {c: pytorch_default_gap(c) for c in CONVENTIONS}
-    naive = {"lr": lr, "momentum": momentum, "weight_decay": lam}
-    a_step, b_step = data_only_step("pytorch"), plain_step("pytorch")
+    a_step = data_only_step("pytorch")
     a, b, c = (sp.Symbol(n) for n in ("a", "b", "c"))  # the data-only recurrence's coefficients
     read_off = sp.Matrix([-c, -b, (1 - b - a) / -c])   # plain: a = 1 + momentum' - lr' wd', b = -momentum', c = -lr'
     derived = dict(zip((a, b, c), recurrence_coefficients(a_step)))

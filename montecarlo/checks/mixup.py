@@ -28,7 +28,7 @@ from ..evidence import Evidence
 from ..finite_diff import RTOL, gradient_error, relative_error
 from .base import Case, alpha_per_test, declare, run_case
 
-__all__ = ["problem", "exact_objectives", "paired_draw", "weighted_cdf_draw", "beta_reweighting_figure", "ALPHAS"]
+__all__ = ["problem", "exact_objectives", "paired_draw", "weighted_cdf_draw", "ALPHAS"]
 
 ALPHAS = (0.1, 0.4, 1.0)
 QUANTILES = (0.25, 0.5, 0.75)
@@ -237,23 +237,3 @@ def _linearity_in_target(derivation, rng, seed):
 
 
 declare("mixup.ce_linear_in_target", "F", run=_linearity_in_target)
-
-
-def beta_reweighting_figure(alpha: float = 0.4, draws: int = 200_000, seed: int = 0):
-    """Be(α, α) and Be(α + 1, α) densities with the histogram of Be(α, α) draws weighted by 2λ."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    lam = np.random.default_rng(seed).beta(alpha, alpha, draws)
-    grid = np.linspace(0.005, 0.995, 400)
-    figure, axes = plt.subplots(figsize=(5, 3.5))
-    axes.hist(lam, bins=60, range=(0, 1), weights=2 * lam / draws * 60, alpha=0.4,
-              label=r"Be($\alpha,\alpha$) draws weighted by $2\lambda$")
-    axes.plot(grid, beta_distribution.pdf(grid, alpha, alpha), label=r"Be($\alpha,\alpha$)")
-    axes.plot(grid, beta_distribution.pdf(grid, alpha + 1, alpha), label=r"Be($\alpha+1,\alpha$)")
-    axes.set(xlabel=r"$\lambda$", ylabel="density", ylim=(0, 4), title=f"alpha = {alpha}")
-    axes.legend(fontsize=8)
-    figure.tight_layout()
-    return figure

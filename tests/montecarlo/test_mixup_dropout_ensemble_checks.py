@@ -86,8 +86,3 @@ def test_equivalent_rewrites_are_accepted(claim_id, candidate):
     report = verify(claim_id, candidate, seed=SEED)
     assert report.verdict == "accepted"
     assert report.numeric_rejected in (None, False)
-
-
-def test_the_beta_figure_is_drawn():
-    figure = mixup_checks.beta_reweighting_figure(0.4, draws=10_000)
-    assert len(figure.axes[0].lines) == 2
