@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .core import Derivation, Fact, Step, claim, equal
+from .core import Derivation, Fact, Step, claim
 from .equality import compare
 from .indexed_sums import evaluate_sums
 from .batchnorm_forward import SEED_002, radicands_expanded
@@ -85,9 +85,15 @@ def _expand_summary(expr: sp.Expr, m: int) -> sp.Expr:
     return sp.sympify(expr).subs(values, simultaneous=True).subs(eps, s**2 - variance)
 
 
-def same_input_gradient(candidate: sp.Expr, sizes=(3, 4)) -> bool:
-    """Whether a summary-symbol formula equals the derivative of the batch, for batches of these sizes."""
-    return all(equal(sp.simplify(_expand_summary(candidate, m)), batch_gradients(m)["x1"]) for m in sizes)
+def same_input_gradient(candidate: sp.Expr, sizes=(3, 4)):
+    """How a summary-symbol formula compares with the derivative of concrete batches of these sizes:
+    a Comparison, equal only when proved for every size, else the first size's outcome (a witness
+    in the batch's variables, or undecided)."""
+    for m in sizes:
+        outcome = compare(sp.simplify(_expand_summary(candidate, m)), batch_gradients(m)["x1"], seconds=None)
+        if not outcome.equal:
+            return outcome
+    return outcome
 
 
 @claim("bn.param_gradients")
