@@ -1,9 +1,9 @@
-"""The ``dlproofs`` command: list, show, verify and check claims; list the errata of the seeds.
+"""The ``dlproofs`` command: list, show, verify and check claims; calibrate the checks; list the errata.
 
 Exit codes (one line on stderr for every error, no traceback):
-0 success; 1 a claim failed or a candidate was rejected; 2 bad input (or a missing optional
-dependency); 3 an internal error (a bug: please report it); 4 a candidate is undecided (neither
-proved equal nor shown different); 141 the output pipe was closed (``dlproofs show ID | head``);
+0 success; 1 a claim failed, a candidate was rejected or a calibration saw a false alarm; 2 bad
+input (or a missing optional dependency); 3 an internal error (a bug: please report it); 4 a
+candidate or a claim is undecided (neither proved nor refuted, nor shown nor contradicted); 141 the output pipe was closed (``dlproofs show ID | head``);
 130 interrupted.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from derivations import compare
 from . import feedback, verify
 from .checks.base import KINDS, alpha_per_test, total_tests
 from .plaintext import latex_to_text, pretty_lines
-from .verify import candidate_symbols, example_candidate, prepare_candidate
+from .verify import candidate_symbols, example_candidate, prepare_candidate, verify_claims
 
 __all__ = ["main"]
 
@@ -41,10 +41,11 @@ class MissingDependency(Exception):
 
 EXIT_CODES = """exit codes:
   0    success
-  1    a claim failed, or a candidate was rejected
+  1    a claim failed, a candidate was rejected, or calibrate saw a false alarm
   2    bad input, or a missing optional dependency (one line on stderr)
   3    internal error (a bug in dlproofs: please report it)
-  4    a candidate is undecided: neither proved equal nor shown different
+  4    undecided: a candidate neither proved equal nor shown different, or a claim's
+       experiment neither shown nor contradicted at this scale
   130  interrupted
   141  the output pipe was closed (e.g. piped into head)"""
 
@@ -84,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="base seed for every claim (default: one derived from each id)")
     run.add_argument("--kinds", default=KINDS, help="check kinds to run, letters of SMFN (default: all)")
     run.add_argument("--json", action="store_true")
+    _add_parallel_options(run)
+    _add_calibrate_parser(sub)
     check = sub.add_parser("check", help="judge a candidate answer, symbolically and by simulation")
     check.add_argument("id")
     check.add_argument("candidate", nargs="?", help="a formula in the claim's symbols, e.g. \"n*v*chi\", \"-x\", "
@@ -102,6 +105,38 @@ def _parser() -> argparse.ArgumentParser:
     latex.add_argument("--evidence", metavar="FILE", help="a saved `verify --json` file: no sampling again")
     latex.add_argument("--seed", type=int, help="base seed of the verify run (without --evidence)")
     return parser
+
+
+def _add_parallel_options(parser) -> None:
+    parser.add_argument("--workers", type=int, default=1, metavar="W",
+                        help="processes to run on (default 1); the verdicts are the same for any W")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run on a Dask distributed cluster (tcp://host:port; pip install 'dlproofs[distributed]')")
+
+
+def _add_calibrate_parser(sub) -> None:
+    calibrate = sub.add_parser("calibrate", help="false alarms of every numeric check over K independent seeds")
+    calibrate.add_argument("patterns", nargs="*", metavar="PATTERN", help="shell-style patterns such as 'init.*'")
+    calibrate.add_argument("--seeds", type=int, required=True, metavar="K", help="independent seeds per check")
+    calibrate.add_argument("--base-seed", type=int, default=0, metavar="S",
+                           help="the seeds are SeedSequence(S).spawn(K) (default 0)")
+    calibrate.add_argument("--kinds", default="MFN", help="numeric kinds to run, letters of MFN (default: all)")
+    calibrate.add_argument("-o", "--output", default="dlproofs-calibration.jsonl", metavar="FILE",
+                           help="JSON lines, one per check and seed; a run resumes from what FILE holds")
+    calibrate.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _add_parallel_options(calibrate)
+
+
+def _parallel(args) -> tuple[int, str | None]:
+    if args.workers < 1:
+        raise UsageError(f"--workers must be a positive integer, not {args.workers}")
+    if args.scheduler is not None:
+        import importlib.util
+
+        if importlib.util.find_spec("distributed") is None:
+            raise MissingDependency("--scheduler needs Dask's distributed: pip install 'dlproofs[distributed]' "
+                                    "(from a checkout: pip install '.[distributed]')")
+    return args.workers, args.scheduler
 
 
 def _matching(patterns: list[str]) -> list[str]:
@@ -193,13 +228,14 @@ def _progress(text: str) -> None:
 
 
 def _print_report(report) -> None:
-    mark = "PASS" if report.passed else "FAIL"
+    mark = {"passed": "PASS", "failed": "FAIL", "undecided": "UNDECIDED"}[report.outcome]
     seconds = sum(c.seconds for c in report.checks)
     print(f"{mark} {report.id} ({seconds:.1f} s)")
     for check in report.checks:
         shown = check.evidence if len(check.evidence) <= SUMMARY_LIMIT else (
             [e for e in check.evidence if not e.passed][:SUMMARY_LIMIT] or check.evidence[:2])
-        print(f"  {check.kind} {'ok' if check.passed else 'FAIL'}: {len(check.evidence)} item(s), {check.seconds:.2f} s")
+        mark = {"passed": "ok", "failed": "FAIL", "undecided": "UNDECIDED"}[check.outcome]
+        print(f"  {check.kind} {mark}: {len(check.evidence)} item(s), {check.seconds:.2f} s")
         for e in shown:
             print(f"      {e.describe()}")
         if len(shown) < len(check.evidence):
@@ -214,29 +250,65 @@ def _verify(args) -> int:
         raise UsageError(f"--kinds takes letters of {KINDS}, not {args.kinds!r}")
     if args.seed is not None and args.seed < 0:
         raise UsageError(f"--seed must be a non-negative integer, not {args.seed}")
+    workers, scheduler = _parallel(args)
     ids = _matching(args.patterns)
-    selected = [(i, w) for i in ids if (w := "".join(c for c in derivations.get(i).checks if c in kinds))]
+    selected = [(i, w) for i in ids if (w := "".join(c for c in derivations.info(i).checks if c in kinds))]
     if not selected:
         raise UsageError(f"--kinds {kinds} selects no check of {' '.join(args.patterns) or 'any claim'}")
     reports, started = [], time.perf_counter()
     if not args.json:
-        print(f"{len(selected)} claim(s); each test at level {alpha_per_test():.2g} "
+        where = f" on {workers} processes" if workers > 1 and not scheduler else f" on {scheduler}" if scheduler else ""
+        print(f"{len(selected)} claim(s){where}; each test at level {alpha_per_test():.2g} "
               f"(family-wise 1e-3 over {total_tests()} tests)")
-    for k, (claim_id, wanted) in enumerate(selected, start=1):
-        _progress(f"[{k}/{len(selected)}] {claim_id} ...")
-        report = verify(claim_id, seed=args.seed, kinds=wanted)
-        reports.append(report)
-        if not args.json:
-            if sys.stderr.isatty():
-                sys.stderr.write("\r\033[K")
-            _print_report(report)
-    failed = [r.id for r in reports if not r.passed]
+    _progress(f"[0/{len(selected)}] {selected[0][0]} ...")
+    try:
+        for k, report in enumerate(verify_claims(selected, seed=args.seed, workers=workers, scheduler=scheduler),
+                                   start=1):
+            reports.append(report)
+            if not args.json:
+                if sys.stderr.isatty():
+                    sys.stderr.write("\r\033[K")
+                _print_report(report)
+            if k < len(selected):
+                _progress(f"[{k}/{len(selected)}] {selected[k][0]} ...")
+    except ValueError as error:  # a scheduler that cannot be reached
+        raise UsageError(str(error)) from None
+    failed = [r.id for r in reports if r.outcome == "failed"]
+    undecided = [r.id for r in reports if r.outcome == "undecided"]
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], indent=1))
     else:
-        print(f"{len(reports) - len(failed)} of {len(reports)} claims passed in {time.perf_counter() - started:.1f} s"
-              + (f"; failed: {', '.join(failed)}" if failed else ""))
-    return 1 if failed else 0
+        passed = len(reports) - len(failed) - len(undecided)
+        print(f"{passed} of {len(reports)} claims passed in {time.perf_counter() - started:.1f} s"
+              + (f"; failed: {', '.join(failed)}" if failed else "")
+              + (f"; undecided (neither shown nor contradicted): {', '.join(undecided)}" if undecided else ""))
+    return 1 if failed else 4 if undecided else 0
+
+
+def _calibrate(args) -> int:
+    from . import calibration
+
+    kinds = args.kinds.upper()
+    if not kinds or set(kinds) - set("MFN"):
+        raise UsageError(f"--kinds takes letters of MFN (S is deterministic), not {args.kinds!r}")
+    if args.seeds < 1:
+        raise UsageError(f"--seeds must be a positive integer, not {args.seeds}")
+    if args.base_seed < 0:
+        raise UsageError(f"--base-seed must be a non-negative integer, not {args.base_seed}")
+    workers, scheduler = _parallel(args)
+    ids = _matching(args.patterns)
+    try:
+        summary = calibration.calibrate(ids, seeds=args.seeds, base_seed=args.base_seed, kinds=kinds,
+                                        output=args.output, workers=workers, scheduler=scheduler,
+                                        progress=_progress)
+    except (ValueError, TypeError) as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"cannot use --output {args.output}: {error.strerror or error}") from None
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+    print(json.dumps(summary.to_dict(), indent=1) if args.json else summary.text())
+    return summary.exit_code
 
 
 def _check(args) -> int:
@@ -379,7 +451,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = _parser().parse_args(_leading_minus(argv))
-        commands = {"list": _list, "errata": _errata, "show": _show, "verify": _verify, "check": _check,
+        commands = {"list": _list, "errata": _errata, "show": _show, "verify": _verify, "calibrate": _calibrate,
+                    "check": _check,
                     "hint": _hint, "figures": _figures, "latex": _latex}
         code = commands[args.command](args)
         sys.stdout.flush()

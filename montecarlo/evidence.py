@@ -5,7 +5,13 @@ import json
 import math
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["Evidence", "CheckResult", "claim_seed"]
+__all__ = ["Evidence", "CheckResult", "claim_seed", "combined_outcome"]
+
+
+def combined_outcome(outcomes) -> str:
+    """The outcome of several: "failed" if any failed, else "undecided" if any is, else "passed"."""
+    seen = set(outcomes)
+    return "failed" if "failed" in seen else "undecided" if "undecided" in seen else "passed"
 
 
 def claim_seed(claim_id: str) -> int:
@@ -32,6 +38,9 @@ class Evidence:
     ``target``: the relative error the check declared it must detect (2%, or a stated larger
     one); a counted test meets its target when detectable_error <= target.
     For a finite-difference check: ``estimate`` is the relative error, ``threshold`` the bound.
+    ``undecided``: the measurement neither shows nor contradicts the claim (an ordering "not
+    shown at this scale"); such Evidence has ``passed`` False and is never counted as a pass,
+    nor as a failure (``outcome``).
     """
 
     claim_id: str
@@ -54,6 +63,16 @@ class Evidence:
     seed: int | None = None
     seconds: float | None = None
     details: dict = field(default_factory=dict)
+    undecided: bool = False
+
+    def __post_init__(self) -> None:
+        if self.undecided and self.passed:
+            raise ValueError(f"{self.label}: Evidence cannot be both passed and undecided")
+
+    @property
+    def outcome(self) -> str:
+        """"passed", "failed" or "undecided"."""
+        return "passed" if self.passed else "undecided" if self.undecided else "failed"
 
     @property
     def meets_target(self) -> bool | None:
@@ -73,7 +92,7 @@ class Evidence:
 
     def describe(self) -> str:
         """One line for the terminal."""
-        verdict = "ok" if self.passed else "FAIL"
+        verdict = {"passed": "ok", "failed": "FAIL", "undecided": "UNDECIDED"}[self.outcome]
         if self.std_error is not None and self.claimed is not None:
             half = (self.ci[1] - self.ci[0]) / 2 if self.ci else float("nan")
             extra = f" detects {self.detectable_error:.1%}" if self.detectable_error is not None else ""
@@ -98,6 +117,12 @@ class CheckResult:
     seconds: float
     message: str = ""
 
+    @property
+    def outcome(self) -> str:
+        """"failed" when any Evidence failed, else "undecided" when any is undecided, else "passed"."""
+        return combined_outcome(e.outcome for e in self.evidence) if self.evidence else (
+            "passed" if self.passed else "failed")
+
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "passed": self.passed, "seconds": self.seconds,
+        return {"kind": self.kind, "passed": self.passed, "outcome": self.outcome, "seconds": self.seconds,
                 "message": self.message, "evidence": [e.to_dict() for e in self.evidence]}

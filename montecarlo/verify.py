@@ -6,17 +6,23 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derivations import Comparison, get
+from derivations import Comparison, catalog, get
 from derivations.equality import bounded_value, check_size
 from .candidate import parse_candidate
-from .checks.base import checks_of, run_check
-from .evidence import CheckResult, Evidence
+from .checks.base import checks_of, declared_of, run_check
+from .evidence import CheckResult, Evidence, combined_outcome
+from .parallel import check_workers, run_tasks
 
-__all__ = ["ClaimReport", "CandidateReport", "verify", "example_candidate", "candidate_symbols", "prepare_candidate"]
+__all__ = ["ClaimReport", "CandidateReport", "verify", "verify_claims", "example_candidate", "candidate_symbols",
+           "prepare_candidate"]
 
 
 @dataclass
 class ClaimReport:
+    """The checks of one claim. ``passed``: every check passed. ``outcome``: "passed", "failed"
+    (some Evidence failed) or "undecided" (none failed, but some neither showed nor contradicted
+    the claim, such as an ordering not shown at this scale): undecided is never a pass."""
+
     id: str
     passed: bool
     checks: list[CheckResult]
@@ -25,8 +31,13 @@ class ClaimReport:
     def evidence(self) -> list[Evidence]:
         return [e for c in self.checks for e in c.evidence]
 
+    @property
+    def outcome(self) -> str:
+        return combined_outcome(c.outcome for c in self.checks)
+
     def to_dict(self) -> dict:
-        return {"id": self.id, "passed": self.passed, "checks": [c.to_dict() for c in self.checks]}
+        return {"id": self.id, "passed": self.passed, "outcome": self.outcome,
+                "checks": [c.to_dict() for c in self.checks]}
 
 
 @dataclass
@@ -187,6 +198,38 @@ def verify(claim_id: str, candidate: str | sp.Basic | None = None, *, seed: int 
     if evidence:
         numeric = not all(e.passed for e in evidence)
     return CandidateReport(claim_id, text, expression, comparison, numeric, evidence, notes)
+
+
+def _verify_task(claim_id: str, seed: int | None, kinds: str | None) -> ClaimReport:
+    return verify(claim_id, seed=seed, kinds=kinds)
+
+
+def check_cost(claim_id: str, kinds: str | None = None) -> float:
+    """A rough relative cost of a claim's checks, for submitting the slowest first: a case, a
+    network case and a run count 1, 4 and 4 (network cases and runs train or draw whole nets)."""
+    cost = 0.0
+    for kind, check in declared_of(claim_id).items():
+        if kinds is None or kind in kinds:
+            cost += len(check.cases) + 4 * len(check.networks) + 4 * (check.run is not None)
+    return cost
+
+
+def verify_claims(claims, *, seed: int | None = None, kinds: str | None = None, workers: int = 1,
+                  scheduler: str | None = None):
+    """``verify`` of every claim in ``claims`` (ids, or (id, kinds) pairs), yielded in the given
+    order as each is done, run on ``workers`` processes or a Dask ``scheduler``
+    (``montecarlo.parallel``). Each claim's random streams depend only on the seed and the claim,
+    so the reports are the same for any ``workers``."""
+    check_workers(workers, scheduler)
+    tasks = [(c, seed, kinds) if isinstance(c, str) else (c[0], seed, c[1]) for c in claims]
+    known = set(catalog())
+    for claim_id, _, _ in tasks:
+        if claim_id not in known:  # before any process starts (nothing is built here)
+            raise ValueError(f"claim_id {claim_id!r} is not a claim of the catalogue")
+    costs = {(c, k): check_cost(c, k) for c, _, k in tasks}
+    for _, report in run_tasks(_verify_task, tasks, workers=workers, scheduler=scheduler, ordered=True,
+                               cost=lambda task: costs[(task[0], task[2])]):
+        yield report
 
 
 def _unsimulable(expression: sp.Basic, check, allowed) -> str:

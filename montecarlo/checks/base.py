@@ -48,7 +48,7 @@ from ..stats import (
 )
 
 __all__ = [
-    "KINDS", "Statistic", "Case", "NetworkCase", "Check", "declare", "checks_of", "declared_checks", "registered_claims",
+    "KINDS", "Statistic", "Case", "NetworkCase", "Check", "declare", "checks_of", "declared_of", "declared_checks", "registered_claims",
     "total_tests", "alpha_per_test", "run_check", "run_case", "run_networks", "value_at", "stream",
 ]
 
@@ -254,6 +254,11 @@ def checks_of(claim_id: str) -> dict[str, Check]:
     if missing:
         raise LookupError(f"{claim_id} lists checks {derivation.checks} but has none of kind {''.join(missing)}")
     return {k: found[k] for k in KINDS if k in found}
+
+
+def declared_of(claim_id: str) -> dict[str, Check]:
+    """The declared checks (M, F, N) of a claim by kind, without building its derivation."""
+    return dict(_REGISTRY.get(claim_id, {}))
 
 
 def registered_claims() -> list[str]:

@@ -14,7 +14,8 @@ are not among the counted tests of the catalogue (whose power is sized against a
 a claimed value, which an ordering does not have). Three outcomes: "shown" (the claimed
 ordering at p < ORDER_LEVEL), "contradicted" (the reverse ordering at p < ORDER_LEVEL) and
 "not shown at this scale" (neither). Evidence passes only when the ordering is shown: a
-contradiction is a failure and "not shown" is reported with its numbers, never as a pass.
+contradiction is a failure and "not shown" is undecided (``Evidence.undecided``): reported with
+its numbers, never as a pass and never as a failure.
 
 The Monte-Carlo cases (counted) test the derived per-layer gradient variance ratios,
 1 + nσ_W (residual) and nσ_W (plain), on one backward step of a random linear layer; the
@@ -57,7 +58,8 @@ def ordering(label: str, differences: np.ndarray, *, claim_id: str, seed: int, w
     prefix = verdict if claimed else f"reported, not claimed ({verdict})"
     note = (f"{prefix}: {what} = {mean:.3g} ± {sd:.2g} (mean ± sd over {differences.size} seeds), one-sided paired "
             f"t-test p = {shown:.2g} at level {ORDER_LEVEL} (descriptive, not a counted test)")
-    return Evidence(claim_id, "N", label, verdict == "shown" or not claimed, estimator=what, estimate=mean, std_error=None,
+    return Evidence(claim_id, "N", label, verdict == "shown" or not claimed,
+                    undecided=claimed and verdict == "not shown at this scale", estimator=what, estimate=mean, std_error=None,
                     p_value=float(shown), alpha=ORDER_LEVEL, samples=int(differences.size), seed=seed,
                     details={"verdict": verdict, "claimed": claimed, "note": note, "sd_over_seeds": sd,
                              "per_seed": differences.tolist(), **(details or {})})

@@ -1,0 +1,291 @@
+"""Calibration: how often a true claim's numeric checks raise a false alarm, measured over seeds.
+
+Every claim of the catalogue is true in its model, so any failure of its checks on a fresh seed
+is a false alarm. ``calibrate(ids, seeds=K)`` runs every declared numeric check (M, F and N; S
+is deterministic and the same on every seed) of the claims on K independent seeds, the seeds
+being ``SeedSequence(base_seed).spawn(K)`` (the k-th child does not depend on K, so a run can
+later be extended to more seeds). It reports:
+
+- per check and for the suite, the observed false alarms x out of n seeds with the exact
+  (Clopper–Pearson) 95% interval of the false-alarm rate; a suite run is one seed on which every
+  selected check ran, and it is a false alarm when any of them failed. The budget is
+  FAMILY_ALPHA = 1e-3 per full run: x = 0 in n runs bounds the rate below 1 − 0.025^(1/n)
+  (0.018 at n = 200), so zero alarms in n seeds is what the budget predicts, not a proof of it;
+- the p-values of the counted z-tests, which are uniform on (0, 1) when the checks are calibrated:
+  their Kolmogorov–Smirnov distance from uniform and its p-value, and the counts below 0.01 and
+  0.05 against the expected counts. This tests the level at ordinary values, where a few hundred
+  seeds have power, while the counts of alarms test the far tail the verdicts use;
+- "undecided" results (an ordering neither shown nor contradicted) separately: neither a pass
+  nor a false alarm, but a lack of power at this scale.
+
+Each (claim, kind, seed) is one task, one line of a JSON-lines file written as it finishes, so
+an interrupted run resumes where it stopped. The first line records the base seed (a file of
+another base seed is refused); each record its check's ``signature`` (a record of a check that
+has changed since is stale and runs again) and the level it ran at (``outcome_at``).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .checks.base import alpha_per_test, declared_of, run_check
+from .evidence import combined_outcome
+from .parallel import check_workers, run_tasks
+from .stats import FAMILY_ALPHA
+
+__all__ = ["replicate_seeds", "calibrate", "summarise", "read_records", "clopper_pearson", "signature", "outcome_at",
+           "CalibrationSummary"]
+
+FORMAT = 1
+CONFIDENCE = 0.95
+
+
+def replicate_seeds(base_seed: int, count: int) -> list[int]:
+    """The seeds of ``count`` independent replicates: one 64-bit state of each child of
+    ``SeedSequence(base_seed).spawn(count)``."""
+    children = np.random.SeedSequence(base_seed).spawn(count)
+    return [int(child.generate_state(1, np.uint64)[0]) for child in children]
+
+
+def clopper_pearson(failures: int, trials: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """The exact two-sided binomial interval of a rate from ``failures`` in ``trials``."""
+    from scipy.stats import beta
+
+    if trials <= 0:
+        return 0.0, 1.0
+    tail = (1 - confidence) / 2
+    low = 0.0 if failures == 0 else float(beta.ppf(tail, failures, trials - failures + 1))
+    high = 1.0 if failures == trials else float(beta.ppf(1 - tail, failures + 1, trials - failures))
+    return low, high
+
+
+def signature(claim_id: str, kind: str) -> str:
+    """A short hash of what a declared check tests: its cases' and network cases' labels, points,
+    statistics and targets, and whether it has a run. A record made under another signature is
+    stale (the check changed) and runs again."""
+    check = declared_of(claim_id)[kind]
+    items = [("case", c.label, sorted(c.point.items()), c.statistic, c.value_key, c.target) for c in check.cases]
+    items += [("networks", n.label, sorted(n.point.items()), [(t.label, t.target) for t in n.statistics])
+              for n in check.networks]
+    items.append(("run", check.run is not None))
+    return hashlib.sha256(repr(items).encode()).hexdigest()[:12]
+
+
+def _task(claim_id: str, kind: str, seed_index: int, seed: int) -> dict:
+    result = run_check(claim_id, kind, seed=seed)
+    tests = [[e.outcome[0], None if e.p_value is None else float(f"{e.p_value:.6g}"), int(e.target is not None)]
+             for e in result.evidence]
+    return {"claim": claim_id, "kind": kind, "seed_index": seed_index, "seed": seed, "level": alpha_per_test(),
+            "signature": signature(claim_id, kind), "outcome": result.outcome, "seconds": round(result.seconds, 3),
+            "tests": tests}
+
+
+def outcome_at(record: dict, level: float) -> str:
+    """A record's outcome with its counted tests judged at ``level`` (each stage at level/2, as
+    ``run_case`` and ``run_networks`` judge); its other tests keep their recorded outcome.
+
+    A record made at another level (another count of tests in the catalogue) is re-judged from its
+    p-values: its sample sizes were chosen for power at its own level, which changes them by a few
+    percent, and its z-tests remain valid tests at the new level."""
+    if math.isclose(record["level"], level, rel_tol=1e-12):
+        return record["outcome"]
+    letters = [("p" if p >= level / 2 else "f") if counted and p is not None else letter
+               for letter, p, counted in record["tests"]]
+    return combined_outcome({"p": "passed", "f": "failed", "u": "undecided"}[x] for x in letters)
+
+
+def _header(base_seed: int) -> dict:
+    return {"calibration": FORMAT, "base_seed": base_seed, "family_alpha": FAMILY_ALPHA}
+
+
+def read_records(path: str | os.PathLike) -> tuple[dict | None, list[dict]]:
+    """The header and records of a calibration file; a last line cut short by an interruption
+    is dropped (the file is truncated to its last whole line when it is resumed)."""
+    path = Path(path)
+    if not path.exists():
+        return None, []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header, records = None, []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            if number == len(lines):
+                break  # cut short by an interruption
+            raise ValueError(f"output {str(path)!r} line {number} is not JSON; is it a calibration file?") from None
+        if header is None:
+            if not isinstance(row, dict) or row.get("calibration") != FORMAT:
+                raise ValueError(f"output {str(path)!r} is not a dlproofs calibration file (format {FORMAT})")
+            header = row
+        else:
+            records.append(row)
+    return header, records
+
+
+def _open_for_append(path: Path, base_seed: int) -> tuple[list[dict], object]:
+    header, records = read_records(path)
+    wanted = _header(base_seed)
+    if header is not None:
+        if header["base_seed"] != base_seed:
+            raise ValueError(f"output {str(path)!r} holds seeds of base seed {header['base_seed']}, not {base_seed}: "
+                             "pass that --base-seed, or another --output")
+        text = path.read_text(encoding="utf-8")
+        if text and not text.endswith("\n"):  # drop a line cut short
+            path.write_text(text[: text.rfind("\n") + 1], encoding="utf-8")
+        handle = path.open("a", encoding="utf-8")
+    else:
+        handle = path.open("w", encoding="utf-8")
+        handle.write(json.dumps(wanted) + "\n")
+        handle.flush()
+    return records, handle
+
+
+def calibrate(ids: Sequence[str], *, seeds: int, base_seed: int = 0, kinds: str = "MFN",
+              output: str | os.PathLike = "dlproofs-calibration.jsonl", workers: int = 1, scheduler: str | None = None,
+              progress: Callable[[str], None] | None = None) -> "CalibrationSummary":
+    """Run the numeric checks of ``ids`` on ``seeds`` replicate seeds (resuming from ``output``)
+    and summarise every record of ``output`` for these ids and seeds."""
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise ValueError(f"seeds must be a positive integer, not {seeds!r}")
+    if isinstance(base_seed, bool) or not isinstance(base_seed, int) or base_seed < 0:
+        raise ValueError(f"base_seed must be a non-negative integer, not {base_seed!r}")
+    if not isinstance(kinds, str) or not kinds or set(kinds) - set("MFN"):
+        raise ValueError(f"kinds must be letters of MFN, not {kinds!r}")
+    check_workers(workers, scheduler)
+    checks = [(claim_id, kind) for claim_id in ids for kind in declared_of(claim_id) if kind in kinds]
+    if not checks:
+        raise ValueError(f"no numeric check of kind {kinds} among {len(ids)} claim(s)")
+    path = Path(output)
+    records, handle = _open_for_append(path, base_seed)
+    seed_values = replicate_seeds(base_seed, seeds)
+    current = {key: signature(*key) for key in checks}
+    records = [r for r in records if current.get((r["claim"], r["kind"]), r.get("signature")) == r.get("signature")]
+    done = {(r["claim"], r["kind"], r["seed_index"]) for r in records}
+    tasks = [(c, k, i, seed_values[i]) for i in range(seeds) for c, k in checks if (c, k, i) not in done]
+    started = time.perf_counter()
+    try:
+        for count, (_, record) in enumerate(run_tasks(_task, tasks, workers=workers, scheduler=scheduler), start=1):
+            handle.write(json.dumps(record) + "\n")
+            handle.flush()
+            records.append(record)
+            if progress:
+                progress(f"[{count}/{len(tasks)}] seed {record['seed_index']} {record['claim']} {record['kind']} "
+                         f"{record['outcome']} ({time.perf_counter() - started:.0f} s)")
+    finally:
+        handle.close()
+    wanted = set(checks)
+    chosen = [r for r in records if (r["claim"], r["kind"]) in wanted and r["seed_index"] < seeds]
+    return summarise(chosen, checks, seeds, ran=len(tasks), seconds=time.perf_counter() - started,
+                     level=alpha_per_test())
+
+
+@dataclass
+class CheckCalibration:
+    claim_id: str
+    kind: str
+    seeds: int
+    false_alarms: int
+    undecided: int
+    interval: tuple[float, float]
+    smallest_p: float | None
+    seconds_per_seed: float
+
+    def to_dict(self) -> dict:
+        return {"claim": self.claim_id, "kind": self.kind, "seeds": self.seeds, "false_alarms": self.false_alarms,
+                "undecided": self.undecided, "interval": list(self.interval), "smallest_p": self.smallest_p,
+                "seconds_per_seed": self.seconds_per_seed}
+
+
+@dataclass
+class CalibrationSummary:
+    checks: list[CheckCalibration]
+    complete_runs: int
+    failed_runs: int
+    undecided_runs: int
+    run_interval: tuple[float, float]
+    p_values: int
+    ks_distance: float | None
+    ks_p: float | None
+    below: dict = field(default_factory=dict)
+    ran: int = 0
+    seconds: float = 0.0
+    seconds_per_run: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(c.false_alarms for c in self.checks) else 0
+
+    def to_dict(self) -> dict:
+        return {"checks": [c.to_dict() for c in self.checks], "complete_runs": self.complete_runs,
+                "failed_runs": self.failed_runs, "undecided_runs": self.undecided_runs,
+                "run_interval": list(self.run_interval), "family_alpha": FAMILY_ALPHA, "p_values": self.p_values,
+                "ks_distance": self.ks_distance, "ks_p": self.ks_p, "below": self.below, "ran_now": self.ran,
+                "seconds_now": self.seconds, "seconds_per_run": self.seconds_per_run}
+
+    def text(self) -> str:
+        lines = [f"{'check':<40} {'seeds':>5} {'alarms':>6} {'95% CI of the rate':>19} {'undec':>5} "
+                 f"{'min p':>8} {'s/seed':>6}"]
+        for c in self.checks:
+            smallest = f"{c.smallest_p:.2g}" if c.smallest_p is not None else "-"
+            lines.append(f"{c.claim_id + ' ' + c.kind:<40} {c.seeds:>5} {c.false_alarms:>6} "
+                         f"{f'[{c.interval[0]:.3g}, {c.interval[1]:.3g}]':>19} {c.undecided:>5} {smallest:>8} "
+                         f"{c.seconds_per_seed:>6.2f}")
+        low, high = self.run_interval
+        lines.append(f"suite: {self.complete_runs} complete run(s) (every selected check on one seed), "
+                     f"{self.failed_runs} with a false alarm: 95% CI of the rate [{low:.3g}, {high:.3g}] "
+                     f"against the budget {FAMILY_ALPHA:g}; {self.undecided_runs} run(s) with an undecided result")
+        if self.ks_distance is not None:
+            expected = {k: v["expected"] for k, v in self.below.items()}
+            seen = {k: v["observed"] for k, v in self.below.items()}
+            lines.append(f"counted z-tests: {self.p_values} p-values; Kolmogorov-Smirnov distance from uniform "
+                         f"{self.ks_distance:.3g} (p = {self.ks_p:.3g}); below 0.01: {seen['0.01']} "
+                         f"(expected {expected['0.01']:.1f}), below 0.05: {seen['0.05']} (expected {expected['0.05']:.1f})")
+        lines.append(f"ran {self.ran} check(s) now in {self.seconds:.1f} s; one full run costs "
+                     f"{self.seconds_per_run:.1f} s of checks on one process")
+        return "\n".join(lines)
+
+
+def summarise(records: list[dict], checks: Sequence[tuple[str, str]], seeds: int, *, level: float, ran: int = 0,
+              seconds: float = 0.0) -> CalibrationSummary:
+    """The summary of ``records`` (see the module docstring) for ``checks`` over seeds 0..seeds-1,
+    the counted tests judged at ``level`` (``outcome_at``)."""
+    by_check: dict[tuple[str, str], dict[int, dict]] = defaultdict(dict)
+    for r in records:
+        by_check[(r["claim"], r["kind"])][r["seed_index"]] = {**r, "outcome": outcome_at(r, level)}
+    rows = []
+    for key in checks:
+        done = by_check.get(key, {})
+        alarms = sum(r["outcome"] == "failed" for r in done.values())
+        undecided = sum(r["outcome"] == "undecided" for r in done.values())
+        p_values = [p for r in done.values() for _, p, counted in r["tests"] if counted and p is not None]
+        seconds_each = sum(r["seconds"] for r in done.values()) / max(len(done), 1)
+        rows.append(CheckCalibration(key[0], key[1], len(done), alarms, undecided, clopper_pearson(alarms, len(done)),
+                                     min(p_values) if p_values else None, seconds_each))
+    complete = [i for i in range(seeds) if all(i in by_check.get(key, {}) for key in checks)]
+    failed = sum(any(by_check[key][i]["outcome"] == "failed" for key in checks) for i in complete)
+    undecided = sum(any(by_check[key][i]["outcome"] == "undecided" for key in checks) for i in complete)
+    p_values = np.array([p for key in checks for r in by_check.get(key, {}).values() for _, p, counted in r["tests"]
+                         if counted and p is not None], dtype=float)
+    ks_distance = ks_p = None
+    below = {}
+    if p_values.size:
+        from scipy.stats import kstest
+
+        result = kstest(p_values, "uniform")
+        ks_distance, ks_p = float(result.statistic), float(result.pvalue)
+        below = {str(level): {"observed": int((p_values < level).sum()), "expected": level * p_values.size}
+                 for level in (0.01, 0.05)}
+    return CalibrationSummary(rows, len(complete), failed, undecided, clopper_pearson(failed, len(complete)),
+                              int(p_values.size), ks_distance, ks_p, below, ran, seconds,
+                              sum(c.seconds_per_seed for c in rows))
