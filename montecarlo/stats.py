@@ -45,7 +45,7 @@ class StreamingMoments:
 
     ``update`` walks a chunk in blocks of at most BLOCK numbers, writing d = x − c and d² into
     one reused (2, BLOCK) work array and reducing them (Σd, Σd², Σd²·d, Σd²·d²): two writes and
-    four reads per number, all in cache, whatever the chunk's size, and memory that stays flat.
+    four reductions per number, in cache whatever the chunk's size, and no memory that grows with it.
     Non-finite draws are refused: the check costs nothing unless a block's sums are not finite
     (a NaN or ±inf draw, or an overflow of d⁴), and only then is the chunk itself scanned.
     """
