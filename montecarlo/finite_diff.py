@@ -74,6 +74,12 @@ def _extrapolated(f: Callable[[], float], move: Callable[[float], None], h: floa
     return (4 * differences[1] - differences[0]) / 3
 
 
+def _move(flat: np.ndarray, original: np.ndarray, t: float, u: np.ndarray) -> None:
+    """flat ← original + t·u in place: the same rounding as the expression, without its two temporaries."""
+    np.multiply(u, t, out=flat)
+    flat += original
+
+
 def gradient_error(f: Callable[[], float], x: np.ndarray, analytic: np.ndarray, *, name: str = "x",
                    rng: np.random.Generator, full: bool | None = None, noise: float = 0.0) -> GradientError:
     """Compare ``analytic`` = ∂f/∂x with central differences of ``f`` perturbing ``x`` in place.
@@ -103,7 +109,7 @@ def gradient_error(f: Callable[[], float], x: np.ndarray, analytic: np.ndarray, 
     for _ in range(DIRECTIONS):
         u = rng.standard_normal(x.size)
         u *= np.sqrt(x.size) / np.linalg.norm(u)  # every entry moves by about h
-        numeric_dirs.append(_extrapolated(f, lambda t: flat.__setitem__(slice(None), original + t * u), h))
+        numeric_dirs.append(_extrapolated(f, lambda t: _move(flat, original, t, u), h))
         flat[:] = original
         analytic_dirs.append(float(analytic.reshape(-1) @ u))
     return GradientError(name, relative_error(np.array(analytic_dirs), np.array(numeric_dirs), floor), "directional",

@@ -56,7 +56,12 @@ KINDS = "SMFN"
 PILOT_SAMPLES = 1 << 15
 PILOT_MARGIN = 1.25  # more draws than the pilot's sd asks for, against the pilot's own error
 MAX_NUMBERS = 1 << 31  # cap on random numbers one case may draw (about 16 GiB of float64, streamed)
-CHUNK_NUMBERS = 1 << 22  # random numbers per chunk: memory stays near 32 MiB per array
+# Random numbers per chunk of draws: 512 KiB per array, so a draw's arrays and its arithmetic stay in the
+# L2 cache (2^22 numbers, 32 MiB arrays, ran 10-20% slower: fresh pages and main-memory passes for each chunk;
+# benchmarks/estimator_throughput.py). The chunk size cuts the random stream: the draws of a case whose draw
+# makes one generator call per chunk do not depend on it (its sums move by round-off only); a draw that makes
+# several calls (w, then x) shares the stream out differently, so its numbers change with CHUNK_NUMBERS.
+CHUNK_NUMBERS = 1 << 16
 
 
 def _check_target(owner: str, target: float, reason: str) -> None:

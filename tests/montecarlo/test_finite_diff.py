@@ -96,3 +96,14 @@ def test_batchnorm_backward_matches_finite_differences_for_any_batch(batch, chan
     layer.params["weight"][...] = rng.normal(size=channels)
     for error in check_module(layer, rng.normal(0.0, 3.0, (batch, channels)), rng=rng):
         assert error.passed, f"{error.name}: {error.relative_error:.2e}"
+
+
+def test_a_directional_move_in_place_rounds_as_the_expression_does():
+    from montecarlo.finite_diff import _move
+
+    rng = np.random.default_rng(5)
+    original, u = rng.standard_normal(1000) * 3.0, rng.standard_normal(1000)
+    flat = np.empty(1000)
+    for t in (6.055454452393343e-06, -3.0277272261966714e-06, 0.1):
+        _move(flat, original, t, u)
+        assert np.array_equal(flat, original + t * u)

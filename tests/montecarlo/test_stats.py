@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from montecarlo.stats import StreamingMoments, required_samples, z_critical, z_test
+from montecarlo.stats import BLOCK, StreamingMoments, required_samples, z_critical, z_test
 
 
 @settings(deadline=None, max_examples=25)
@@ -48,3 +48,93 @@ def test_z_test_is_calibrated_under_the_null():
 def test_non_finite_draws_are_refused():
     with pytest.raises(FloatingPointError):
         StreamingMoments().update(np.array([1.0, np.nan]))
+
+
+def _one_shot(x):
+    moments = StreamingMoments()
+    moments.update(x)
+    return moments
+
+
+def test_chunks_longer_than_a_block_agree_with_one_shot_and_with_numpy_to_round_off():
+    # a mean far from 0 against a unit spread: only shifted sums keep the variance to round-off
+    x = np.random.default_rng(3).normal(1e6, 1.0, 3 * BLOCK + 17)
+    whole = _one_shot(x)
+    pieces = StreamingMoments()
+    for part in np.array_split(x, [5, BLOCK - 1, 2 * BLOCK + 3]):
+        pieces.update(part)
+    for moments in (whole, pieces):
+        assert moments.count == x.size
+        assert math.isclose(moments.mean, x.mean(), rel_tol=1e-14)
+        assert math.isclose(moments.variance_estimate().value, x.var(ddof=1), rel_tol=1e-9)
+    _assert_same_estimates(pieces, whole)
+
+
+def _assert_same_estimates(a, b):
+    """Equal to round-off (the shifts, fixed by each first chunk, may differ)."""
+    assert a.count == b.count
+    for statistic in ("mean", "variance"):
+        x, y = a.estimate(statistic), b.estimate(statistic)
+        assert math.isclose(x.value, y.value, rel_tol=1e-12), statistic
+        assert math.isclose(x.std_error, y.std_error, rel_tol=1e-9), statistic
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_a_non_finite_draw_in_a_later_block_is_refused_and_leaves_the_sums_alone(bad):
+    moments = _one_shot(np.arange(10.0))
+    before = (moments.count, moments.shift, moments.sums.copy())
+    x = np.ones(2 * BLOCK + 5)
+    x[BLOCK + 3] = bad
+    with pytest.raises(FloatingPointError):
+        moments.update(x)
+    assert (moments.count, moments.shift) == before[:2] and np.array_equal(moments.sums, before[2])
+    with pytest.raises(FloatingPointError):
+        StreamingMoments().update(x)
+
+
+def test_finite_draws_whose_fourth_power_overflows_are_not_called_non_finite():
+    moments = _one_shot(np.array([0.0, 1e100, -1e100]))
+    assert moments.count == 3 and math.isinf(moments.sums[3])
+
+
+def test_a_pickled_accumulator_carries_its_sums_not_its_scratch_array():
+    import pickle
+
+    moments = _one_shot(np.random.default_rng(4).normal(size=1000))
+    copy = pickle.loads(pickle.dumps(moments))
+    assert copy._work is None and copy.count == 1000 and np.array_equal(copy.sums, moments.sums)
+    copy.update(np.ones(3))
+    assert copy.count == 1003
+
+
+GENERATOR_CALLS = {  # the Generator methods the Monte-Carlo draws use
+    "standard_normal": lambda rng, n: rng.standard_normal(n), "normal": lambda rng, n: rng.normal(1.0, 2.0, n),
+    "uniform": lambda rng, n: rng.uniform(-1.0, 2.0, n), "laplace": lambda rng, n: rng.laplace(0.0, 1.0, n),
+    "exponential": lambda rng, n: rng.exponential(1.0, n), "standard_t": lambda rng, n: rng.standard_t(5, n),
+    "random": lambda rng, n: rng.random(n), "beta": lambda rng, n: rng.beta(0.5, 0.5, n),
+    "gamma": lambda rng, n: rng.gamma(0.7, 1.0, n), "integers": lambda rng, n: rng.integers(0, 10, n),
+    "dirichlet": lambda rng, n: rng.dirichlet([0.5, 1.0, 2.0], n).ravel(),
+}
+
+
+@pytest.mark.parametrize("method", list(GENERATOR_CALLS))
+def test_a_generator_stream_does_not_depend_on_how_it_is_cut_into_calls(method):
+    # what makes a one-call draw independent of CHUNK_NUMBERS
+    call = GENERATOR_CALLS[method]
+    whole = call(np.random.default_rng(3), 1001)
+    rng = np.random.default_rng(3)
+    assert np.array_equal(whole, np.concatenate([call(rng, 333), call(rng, 1), call(rng, 667)]))
+
+
+def test_draws_of_a_one_call_case_do_not_depend_on_the_chunk_size(monkeypatch):
+    from montecarlo.checks import base
+
+    case = base.Case("one call", {}, lambda rng, size, value: rng.normal(value, 1.0, size), cost=1)
+    runs = []
+    for chunk in (1 << 22, 1 << 16, 1000):
+        monkeypatch.setattr(base, "CHUNK_NUMBERS", chunk)
+        moments = StreamingMoments()
+        base._draws(case, np.random.default_rng(9), 200_000, 2.0, moments)
+        runs.append(moments)
+    for moments in runs[1:]:
+        _assert_same_estimates(moments, runs[0])
