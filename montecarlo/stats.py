@@ -41,7 +41,10 @@ BLOCK = 1 << 16  # numbers per pass of StreamingMoments.update: its two 512 KiB 
 
 
 class StreamingMoments:
-    """Power sums of (x − c) for k = 1..4, c fixed from the first chunk for stability.
+    """Power sums of (x − c) for k = 1..``order``, c fixed from the first chunk for stability.
+
+    ``order`` is 4 (mean and variance estimates, the variance's standard error needing the
+    fourth moment) or 2 (mean estimates only: half the reductions per draw).
 
     ``update`` walks a chunk in blocks of at most BLOCK numbers, writing d = x − c and d² into
     one reused (2, BLOCK) work array and reducing them (Σd, Σd², Σd²·d, Σd²·d²): two writes and
@@ -50,7 +53,10 @@ class StreamingMoments:
     (a NaN or ±inf draw, or an overflow of d⁴), and only then is the chunk itself scanned.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, order: int = 4) -> None:
+        if order not in (2, 4):
+            raise ValueError(f"order must be 2 (means) or 4 (means and variances), not {order!r}")
+        self.order = order
         self.count = 0
         self.shift: float | None = None
         self.sums = np.zeros(4)
@@ -70,8 +76,9 @@ class StreamingMoments:
                 _refuse_non_finite(chunk)
         work = self._work_rows(min(chunk.size, BLOCK))
         sums = np.zeros(4)
+        power_sums = _shifted_power_sums if self.order == 4 else _shifted_square_sums
         for start in range(0, chunk.size, BLOCK):
-            sums += _shifted_power_sums(chunk[start:start + BLOCK], shift, work)
+            sums += power_sums(chunk[start:start + BLOCK], shift, work)
         if not np.isfinite(sums).all():
             _refuse_non_finite(chunk)
         self.shift = shift
@@ -102,6 +109,8 @@ class StreamingMoments:
         return Estimate(self.mean, math.sqrt(m2 * n / (n - 1) / n), n)
 
     def variance_estimate(self) -> Estimate:
+        if self.order < 4:
+            raise ValueError("a variance estimate needs StreamingMoments(order=4)")
         _, m2, m4 = self._central()
         n = self.count
         return Estimate(m2 * n / (n - 1), math.sqrt(max(m4 - m2 * m2, 0.0) / n), n)
@@ -127,6 +136,13 @@ def _shifted_power_sums(x: np.ndarray, shift: float, work: np.ndarray) -> tuple[
     np.subtract(x, shift, out=d)
     np.multiply(d, d, out=d2)
     return d.sum(), d2.sum(), np.einsum("i,i->", d2, d), np.einsum("i,i->", d2, d2)
+
+
+def _shifted_square_sums(x: np.ndarray, shift: float, work: np.ndarray) -> tuple[float, float, float, float]:
+    """(Σd, Σd², 0, 0) with d = x − shift: one write and two reductions per number."""
+    d = work[0, :x.size]
+    np.subtract(x, shift, out=d)
+    return d.sum(), np.einsum("i,i->", d, d), 0.0, 0.0
 
 
 def _refuse_non_finite(chunk: np.ndarray) -> None:

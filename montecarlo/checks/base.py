@@ -337,7 +337,8 @@ def run_case(derivation: Derivation, case: Case, *, seed: int, alpha: float, can
         claimed = float(case.claimed(value))
     rng = stream(seed, derivation.id, kind, case.label)
     stage_alpha = alpha / 2  # two stages, each at alpha/2: the case's false-alarm probability stays <= alpha
-    pilot = StreamingMoments()
+    order = 2 if case.statistic == "mean" else 4  # a mean needs only Σd and Σd²
+    pilot = StreamingMoments(order)
     _draws(case, rng, PILOT_SAMPLES, value, pilot)
     sd = pilot.influence_sd(case.statistic)
     pilot_estimate = pilot.estimate(case.statistic)
@@ -348,7 +349,7 @@ def run_case(derivation: Derivation, case: Case, *, seed: int, alpha: float, can
                        seed, start, case.point, case.statistic,
                        {"stage": "pilot rejected", "pilot_samples": PILOT_SAMPLES, "relative_to": relative_to})
     cap = max(PILOT_SAMPLES, MAX_NUMBERS // max(case.cost, 1))
-    moments = StreamingMoments()
+    moments = StreamingMoments(order)
     while True:  # size from the pilot, then top up while the run's own spread asks for more
         effect = case.target * (abs(claimed) if claimed != 0 else sd)
         wanted = math.ceil(PILOT_MARGIN * required_samples(sd, effect, stage_alpha, POWER)) if sd > 0 else 2
@@ -400,7 +401,7 @@ def run_networks(derivation: Derivation, case: NetworkCase, *, seed: int, alpha:
 
 
 def _mean(values: np.ndarray) -> Estimate:
-    moments = StreamingMoments()
+    moments = StreamingMoments(order=2)
     moments.update(values)
     return moments.mean_estimate()
 
