@@ -1,0 +1,72 @@
+"""Issue 10: parallel and distributed runs give the verdicts of one process."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from montecarlo.parallel import check_workers, run_tasks
+from montecarlo.verify import verify_claims
+
+# cheap claims with checks of every numeric kind: M, N, F
+CHEAP = ["init.preact_symmetric", "bn.scale_invariance", "optim.l2_gradient", "relu.forward_backward_example"]
+
+
+def _without_timings(value):
+    if isinstance(value, dict):
+        return {k: _without_timings(v) for k, v in value.items() if k not in ("seconds", "experiment_seconds")}
+    if isinstance(value, list):
+        return [_without_timings(v) for v in value]
+    return value
+
+
+def _fails_on_three(x):
+    if x == 3:
+        raise ArithmeticError("three")
+    return x * x
+
+
+def test_run_tasks_in_order_and_as_completed():
+    tasks = [(2.0, 3.0), (3.0, 2.0), (4.0, 0.5)]
+    assert list(run_tasks(math.pow, tasks)) == [(0, 8.0), (1, 9.0), (2, 2.0)]
+    assert list(run_tasks(math.pow, tasks, workers=2, ordered=True)) == [(0, 8.0), (1, 9.0), (2, 2.0)]
+    assert sorted(run_tasks(math.pow, tasks, workers=2, cost=lambda t: t[1])) == [(0, 8.0), (1, 9.0), (2, 2.0)]
+
+
+def test_a_task_error_reaches_the_caller():
+    with pytest.raises(ArithmeticError, match="three"):
+        list(run_tasks(_fails_on_three, [(1,), (3,)], workers=2))
+    with pytest.raises(ArithmeticError, match="three"):
+        list(run_tasks(_fails_on_three, [(1,), (3,)]))
+
+
+@pytest.mark.parametrize("workers, error", [(0, ValueError), (-1, ValueError), (1.5, TypeError), (True, TypeError),
+                                            ("2", TypeError)])
+def test_bad_workers_are_refused(workers, error):
+    with pytest.raises(error, match="workers"):
+        check_workers(workers)
+    with pytest.raises(error, match="workers"):
+        list(verify_claims(CHEAP[:1], workers=workers))
+
+
+def test_bad_scheduler_and_unknown_claim_are_refused():
+    with pytest.raises(ValueError, match="scheduler"):
+        check_workers(2, "")
+    with pytest.raises(ValueError, match="nope.claim"):
+        list(verify_claims(["nope.claim"], workers=2))
+
+
+def test_verify_on_two_processes_gives_the_reports_of_one():
+    one = [r.to_dict() for r in verify_claims(CHEAP, seed=7)]
+    two = [r.to_dict() for r in verify_claims(CHEAP, seed=7, workers=2)]
+    assert [r["id"] for r in two] == CHEAP
+    assert _without_timings(one) == _without_timings(two)
+    assert all(r["outcome"] == "passed" for r in one)
+
+
+def test_verify_on_a_dask_cluster_gives_the_reports_of_one_process():
+    distributed = pytest.importorskip("distributed")
+    one = [r.to_dict() for r in verify_claims(CHEAP[:2], seed=3)]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        on_cluster = [r.to_dict() for r in verify_claims(CHEAP[:2], seed=3, scheduler=cluster.scheduler_address)]
+    assert _without_timings(one) == _without_timings(on_cluster)
