@@ -23,6 +23,7 @@ import derivations
 from derivations import compare
 from . import feedback, verify
 from .checks.base import KINDS, alpha_per_test, total_tests
+from .parallel import check_workers
 from .plaintext import latex_to_text, pretty_lines
 from .verify import candidate_symbols, example_candidate, prepare_candidate, verify_claims
 
@@ -128,8 +129,10 @@ def _add_calibrate_parser(sub) -> None:
 
 
 def _parallel(args) -> tuple[int, str | None]:
-    if args.workers < 1:
-        raise UsageError(f"--workers must be a positive integer, not {args.workers}")
+    try:
+        check_workers(args.workers, args.scheduler)
+    except (ValueError, TypeError) as error:
+        raise UsageError(f"--{error}") from None
     if args.scheduler is not None:
         import importlib.util
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -31,13 +32,16 @@ SINGLE_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS
                      "NUMEXPR_NUM_THREADS")
 
 
+_ADDRESS = re.compile(r"(?:[a-z]+://)?(?:\[[0-9a-fA-F:.]+\]|[\w.-]+):\d{1,5}")  # [scheme://]host:port
+
+
 def check_workers(workers, scheduler=None) -> int:
     """``workers`` as a positive int (ValueError/TypeError naming it otherwise)."""
     if isinstance(workers, bool) or not isinstance(workers, int):
         raise TypeError(f"workers must be a positive integer, not {type(workers).__name__}")
     if workers < 1:
         raise ValueError(f"workers must be a positive integer, not {workers}")
-    if scheduler is not None and (not isinstance(scheduler, str) or not scheduler.strip()):
+    if scheduler is not None and (not isinstance(scheduler, str) or not _ADDRESS.fullmatch(scheduler)):
         raise ValueError(f"scheduler must be an address such as 'tcp://127.0.0.1:8786', not {scheduler!r}")
     return workers
 

@@ -70,3 +70,15 @@ def test_verify_on_a_dask_cluster_gives_the_reports_of_one_process():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         on_cluster = [r.to_dict() for r in verify_claims(CHEAP[:2], seed=3, scheduler=cluster.scheduler_address)]
     assert _without_timings(one) == _without_timings(on_cluster)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--workers", "0"], "--workers must be a positive integer"),
+    (["--scheduler", "not an address"], "--scheduler must be an address"),
+])
+def test_the_command_refuses_bad_parallel_options(argv, message, capsys):
+    from montecarlo.cli import main
+
+    assert main(["verify", "optim.l2_gradient", *argv]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.err.count("\n") == 1 and captured.out == ""
