@@ -105,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     latex.add_argument("--pdf", action="store_true", help="compile it with pdflatex when installed")
     latex.add_argument("--evidence", metavar="FILE", help="a saved `verify --json` file: no sampling again")
     latex.add_argument("--seed", type=int, help="base seed of the verify run (without --evidence)")
+    _add_parallel_options(latex)
     return parser
 
 
@@ -405,7 +406,9 @@ def _latex(args) -> int:
         except ValueError as error:
             raise UsageError(str(error).replace("path ", "--evidence ", 1)) from None
     else:
-        run = solutions.run_evidence(derivations.catalog(), args.seed, version(), progress=_progress)
+        workers, scheduler = _parallel(args)
+        run = solutions.run_evidence(derivations.catalog(), args.seed, version(), progress=_progress,
+                                     workers=workers, scheduler=scheduler)
         saved = tex.with_suffix(".evidence.json")
         saved.write_text(run.to_json() + "\n", encoding="utf-8")
         run.origin = saved.name

@@ -77,15 +77,17 @@ def load_evidence(path: str | Path) -> EvidenceRun:
 
 
 def run_evidence(ids: Iterable[str], seed: int | None, version: str,
-                 progress: Callable[[str], None] = lambda _: None) -> EvidenceRun:
-    """Run ``montecarlo.verify`` on every derived claim of ``ids``, reporting progress per claim."""
-    from .verify import verify
+                 progress: Callable[[str], None] = lambda _: None, *, workers: int = 1,
+                 scheduler: str | None = None) -> EvidenceRun:
+    """Run ``montecarlo.verify`` on every derived claim of ``ids`` (on ``workers`` processes or a
+    Dask ``scheduler``: the same reports), reporting progress per claim."""
+    from .verify import verify_claims
 
     ids = [i for i in ids if i in derivations.catalog()]
     reports = {}
-    for k, claim_id in enumerate(ids, start=1):
-        progress(f"[{k}/{len(ids)}] verify {claim_id}")
-        reports[claim_id] = verify(claim_id, seed=seed).to_dict()
+    for k, report in enumerate(verify_claims(ids, seed=seed, workers=workers, scheduler=scheduler), start=1):
+        progress(f"[{k}/{len(ids)}] verified {report.id}")
+        reports[report.id] = report.to_dict()
     date = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return EvidenceRun(reports, seed, date, version, "this run")
 
@@ -223,7 +225,7 @@ def _clipped(note: str) -> str:
 
 
 def _evidence_row(kind: str, e: dict) -> str:
-    verdict = "pass" if e.get("passed") else r"\textbf{FAIL}"
+    verdict = "pass" if e.get("passed") else r"\textbf{undecided}" if e.get("undecided") else r"\textbf{FAIL}"
     case = prose_latex(e.get("label", ""))
     estimate = claimed = samples = detects = ""
     if e.get("std_error") is not None and e.get("claimed") is not None:
@@ -297,8 +299,13 @@ def _evidence(claim_id: str, derived: bool, run: EvidenceRun) -> str:
     report = run.reports.get(claim_id)
     if report is None:
         return head + rf"\textbf{{Skipped}}: this claim is not in the verify run ({text_latex(run.origin)}).\par"
-    verdict = r"all checks passed" if report["passed"] else r"\textbf{FAILED}: at least one check failed"
-    kinds = ", ".join(f"{c['kind']} {'passed' if c['passed'] else 'FAILED'}" for c in report["checks"])
+    outcome = report.get("outcome", "passed" if report["passed"] else "failed")
+    verdict = {"passed": r"all checks passed", "failed": r"\textbf{FAILED}: at least one check failed",
+               "undecided": r"\textbf{undecided}: no check failed, but at least one neither showed nor contradicted "
+                            r"the claim at this scale"}[outcome]
+    word = {"passed": "passed", "failed": "FAILED", "undecided": "UNDECIDED"}
+    kinds = ", ".join(f"{c['kind']} {word[c.get('outcome', 'passed' if c['passed'] else 'failed')]}"
+                      for c in report["checks"])
     return head + f"{verdict} ({kinds}).\\par\n" + evidence_table(report)
 
 
