@@ -93,6 +93,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true")
     check.add_argument("--steps", metavar="FILE", help="check a derivation line by line (FILE, or - for stdin)")
     feedback.add_hint_parser(sub)
+    mutants = sub.add_parser("mutants", help="run the mutation catalogue through check: kill and false-rejection "
+                             "rates per topic, and every survivor with why")
+    mutants.add_argument("patterns", nargs="*", metavar="PATTERN", help="shell-style patterns such as 'init.*'")
+    mutants.add_argument("--workers", type=int, default=1, metavar="W", help="processes (default 1)")
+    mutants.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://127.0.0.1:8786")
+    mutants.add_argument("--seed", type=int, help="base seed (default: one derived from each claim id)")
+    mutants.add_argument("--json", action="store_true")
     figures = sub.add_parser("figures", help="write the figures (PDF and PNG; the BN graph as DOT and TikZ)")
     figures.add_argument("-o", "--output", required=True, metavar="DIR")
     figures.add_argument("--seed", type=int)
@@ -283,6 +290,30 @@ def _check(args) -> int:
     return code
 
 
+def _mutants(args) -> int:
+    """``dlproofs mutants``: ``montecarlo.mutation`` over the catalogue; exit 0 when every wrong
+    answer is rejected and no rewrite is, 1 otherwise."""
+    from . import mutation
+
+    started = time.perf_counter()
+    try:
+        tasks_of = mutation.select_claims(args.patterns)
+        mutation.mutant_tasks([], args.seed)  # refuses a bad seed before any work
+        records = mutation.run_mutants(tasks_of, seed=args.seed, workers=args.workers, scheduler=args.scheduler,
+                                       progress=None if args.json else _progress)
+    except ImportError as error:
+        raise MissingDependency(str(error)) from None
+    except (ValueError, TypeError) as error:
+        raise UsageError(str(error)) from None
+    seconds = time.perf_counter() - started
+    if args.json:
+        print(json.dumps({"seed": args.seed, "workers": args.workers, "seconds": seconds, "records": records,
+                          **mutation.summarise(records)}, indent=1))
+    else:
+        print("\n".join(mutation.report_lines(records, seconds)))
+    return mutation.exit_code(records)
+
+
 def _hint(args) -> int:
     _claim(args.id)
     try:
@@ -380,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(_leading_minus(argv))
         commands = {"list": _list, "errata": _errata, "show": _show, "verify": _verify, "check": _check,
-                    "hint": _hint, "figures": _figures, "latex": _latex}
+                    "hint": _hint, "figures": _figures, "latex": _latex, "mutants": _mutants}
         code = commands[args.command](args)
         sys.stdout.flush()
         return code
