@@ -300,7 +300,7 @@ def _mutants(args) -> int:
         tasks_of = mutation.select_claims(args.patterns)
         mutation.mutant_tasks([], args.seed)  # refuses a bad seed before any work
         records = mutation.run_mutants(tasks_of, seed=args.seed, workers=args.workers, scheduler=args.scheduler,
-                                       progress=None if args.json else _progress)
+                                       progress=_progress)
     except ImportError as error:
         raise MissingDependency(str(error)) from None
     except (ValueError, TypeError) as error:
