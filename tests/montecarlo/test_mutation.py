@@ -133,3 +133,12 @@ def test_engine_refuses_bad_arguments():
     with pytest.raises(ValueError, match="workers"):
         mutation.run_mutants(["init.preact_mean"], workers=0)
     assert mutation.select_claims(["init.preact_m*", "bn.param_gradients"]) == CHEAP
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_records_of_one_process():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        on_cluster = mutation.run_mutants(["init.preact_mean"], seed=5, scheduler=cluster.scheduler_address)
+    one = mutation.run_mutants(["init.preact_mean"], seed=5, workers=1)
+    assert mutation.strip_timings(on_cluster) == mutation.strip_timings(one)
