@@ -295,11 +295,12 @@ def _mutants(args) -> int:
     answer is rejected and no rewrite is, 1 otherwise."""
     from . import mutation
 
+    if args.seed is not None and args.seed < 0:
+        raise UsageError(f"--seed must be a non-negative integer, not {args.seed}")
     started = time.perf_counter()
     try:
-        tasks_of = mutation.select_claims(args.patterns)
-        mutation.mutant_tasks([], args.seed)  # refuses a bad seed before any work
-        records = mutation.run_mutants(tasks_of, seed=args.seed, workers=args.workers, scheduler=args.scheduler,
+        ids = mutation.select_claims(args.patterns)
+        records = mutation.run_mutants(ids, seed=args.seed, workers=args.workers, scheduler=args.scheduler,
                                        progress=_progress)
     except ImportError as error:
         raise MissingDependency(str(error)) from None
