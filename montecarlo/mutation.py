@@ -143,7 +143,7 @@ def mutant_task(claim_id: str, planted: str, index: int, formula: str, category:
     record.update(
         verdict=verdict, symbolic=report.comparison.outcome, numeric_rejected=numeric, simulated=numeric is not None,
         notes=list(report.notes),
-        evidence=[{"kind": e.kind, "label": e.label, "passed": e.passed, "p_value": e.p_value,
+        evidence=[{"kind": e.kind, "label": e.label, "passed": e.passed, "p_value": e.p_value, "alpha": e.alpha,
                    "detectable_error": e.detectable_error, "samples": e.samples} for e in report.evidence],
         survives=survives, why=_why_survives(report, get(claim_id)) if survives else "",
         seconds=time.perf_counter() - start)
