@@ -97,6 +97,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true")
     check.add_argument("--steps", metavar="FILE", help="check a derivation line by line (FILE, or - for stdin)")
     feedback.add_hint_parser(sub)
+    mutants = sub.add_parser("mutants", help="run the mutation catalogue through check: kill and false-rejection "
+                             "rates per topic, and every survivor with why")
+    mutants.add_argument("patterns", nargs="*", metavar="PATTERN", help="shell-style patterns such as 'init.*'")
+    _add_parallel_options(mutants)
+    mutants.add_argument("--seed", type=int, help="base seed (default: one derived from each claim id)")
+    mutants.add_argument("--json", action="store_true")
     figures = sub.add_parser("figures", help="write the figures (PDF and PNG; the BN graph as DOT and TikZ)")
     figures.add_argument("-o", "--output", required=True, metavar="DIR")
     figures.add_argument("--seed", type=int)
@@ -359,6 +365,32 @@ def _check(args) -> int:
     return code
 
 
+def _mutants(args) -> int:
+    """``dlproofs mutants``: ``montecarlo.mutation`` over the catalogue; exit 0 when every wrong
+    answer is rejected and no rewrite is, 1 otherwise."""
+    from . import mutation
+
+    if args.seed is not None and args.seed < 0:
+        raise UsageError(f"--seed must be a non-negative integer, not {args.seed}")
+    workers, scheduler = _parallel(args)
+    started = time.perf_counter()
+    try:
+        ids = mutation.select_claims(args.patterns)
+        records = mutation.run_mutants(ids, seed=args.seed, workers=workers, scheduler=scheduler,
+                                       progress=_progress)
+    except ImportError as error:
+        raise MissingDependency(str(error)) from None
+    except (ValueError, TypeError) as error:
+        raise UsageError(str(error)) from None
+    seconds = time.perf_counter() - started
+    if args.json:
+        print(json.dumps({"seed": args.seed, "workers": args.workers, "seconds": seconds, "records": records,
+                          **mutation.summarise(records)}, indent=1))
+    else:
+        print("\n".join(mutation.report_lines(records, seconds)))
+    return mutation.exit_code(records)
+
+
 def _hint(args) -> int:
     _claim(args.id)
     try:
@@ -458,8 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(_leading_minus(argv))
         commands = {"list": _list, "errata": _errata, "show": _show, "verify": _verify, "calibrate": _calibrate,
-                    "check": _check,
-                    "hint": _hint, "figures": _figures, "latex": _latex}
+                    "mutants": _mutants, "check": _check, "hint": _hint, "figures": _figures, "latex": _latex}
         code = commands[args.command](args)
         sys.stdout.flush()
         return code
