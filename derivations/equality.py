@@ -437,10 +437,11 @@ def _differs(a, b, digits) -> bool:
     if digits is None and not isinstance(a, mpmath.mpc):
         if isinstance(a, sp.Rational) and isinstance(b, sp.Rational):
             return a != b
-    a = mpmath.mpf(a.p) / a.q if isinstance(a, sp.Rational) else a
-    b = mpmath.mpf(b.p) / b.q if isinstance(b, sp.Rational) else b
-    scale = max(abs(a), abs(b), mpmath.mpf(1))
-    return abs(a - b) > scale * mpmath.mpf(10) ** (-(digits or DIGITS[0] // 2) + 2)
+    with mpmath.workdps(DIGITS[1]):  # an exact side converted at the default 15 digits would differ at 1e-16
+        a = mpmath.mpf(a.p) / a.q if isinstance(a, sp.Rational) else a
+        b = mpmath.mpf(b.p) / b.q if isinstance(b, sp.Rational) else b
+        scale = max(abs(a), abs(b), mpmath.mpf(1))
+        return abs(a - b) > scale * mpmath.mpf(10) ** (-(digits or DIGITS[0] // 2) + 2)
 
 
 def _concrete_function(arity: int, rng: random.Random) -> sp.Lambda:

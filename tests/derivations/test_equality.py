@@ -87,3 +87,20 @@ def test_the_witness_of_every_fact_claimed_false_renders_as_latex():
             assert r"\neq" in outcome.latex() and outcome.to_dict()["witness"] is not None
             shown += 1
     assert shown >= 3
+
+
+def test_a_witness_never_shows_two_equal_values():
+    """An exact side met a 20-digit side: the exact one was converted at 15 digits and the two
+    'differed' at 1e-16 (found by the mutation sweep: 1/sqrt(n_in n_out) against 2/(n_in + n_out)
+    at n_in = n_out = 7, both 1/7)."""
+    import mpmath
+
+    from derivations.equality import _differs
+
+    with mpmath.workdps(80):
+        seventh = mpmath.mpf(1) / 7
+    assert not _differs(sp.Rational(1, 7), seventh, 20)
+    n_in, n_out = sp.symbols("n_in n_out", positive=True)
+    for seed in range(40):
+        outcome = compare(2 / (n_in + n_out), 1 / sp.sqrt(n_in * n_out), seed=seed)
+        assert outcome.different and outcome.witness["n_in"] != outcome.witness["n_out"]
