@@ -178,7 +178,8 @@ class _BatchNorm(_Normalisation):
             y, fused = batch_norm_eval(x, self.buffers["running_mean"], self.buffers["running_var"], weight, bias,
                                        self.eps)
             return self._finish_forward(x, y, fused)
-        y, fused, mean, var = batch_norm_train(x, weight, bias, self.eps)
+        with np.errstate(invalid="ignore", over="ignore"):  # a NaN or inf input is named just below
+            y, fused, mean, var = batch_norm_train(x, weight, bias, self.eps)
         if not (np.isfinite(mean).all() and np.isfinite(var).all()):
             check_array(x, "input", min_ndim=0)  # names a NaN or infinity before the running statistics see it
         if self.training and self.track_running_stats:
@@ -246,7 +247,8 @@ class LayerNorm(_Normalisation):
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = self._checked(x)
         size = int(np.prod(self.normalized_shape))
-        y, fused = layer_norm_forward(x, size, self.params.get("weight"), self.params.get("bias"), self.eps)
+        with np.errstate(invalid="ignore", over="ignore"):  # a NaN or inf input is named just below
+            y, fused = layer_norm_forward(x, size, self.params.get("weight"), self.params.get("bias"), self.eps)
         if not (np.isfinite(fused.mean).all() and np.isfinite(fused.inv_std).all()):
             check_array(x, "input", min_ndim=0)
         return self._finish_forward(x, y, fused)

@@ -175,7 +175,7 @@ class UGRNNCell(Cell):
 
     def forward(self, x: np.ndarray, h: np.ndarray | None = None) -> np.ndarray:
         x2, h2 = self._inputs(x, h)
-        f = 1.0 / (1.0 + np.exp(-self._preactivation("f", x2, h2)))
+        f = 0.5 * (1 + np.tanh(0.5 * self._preactivation("f", x2, h2)))  # the sigmoid, without overflow for large |z|
         d = np.tanh(self._preactivation("d", x2, h2))
         out = f * h2 + (1 - f) * d
         h_new = out.reshape(x.shape[:-1] + (self.hidden_size,))
