@@ -99,7 +99,7 @@ def _check_tree(root: ast.AST) -> None:
         if depth > MAX_DEPTH:
             raise ValueError(f"candidate is nested more than {MAX_DEPTH} levels deep")
         if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
-            if node.value.bit_length() > MAX_DIGITS * 3.33:
+            if node.value.bit_length() > 4 * MAX_DIGITS or len(str(node.value)) > MAX_DIGITS:  # str only when short
                 raise ValueError(f"candidate has a number with more than {MAX_DIGITS} digits")
         if isinstance(node, ast.Constant) and isinstance(node.value, float) and len(repr(node.value)) > MAX_DIGITS + 8:
             raise ValueError(f"candidate has a number with more than {MAX_DIGITS} digits")
