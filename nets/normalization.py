@@ -22,7 +22,7 @@ from .fused_norm import (batch_norm_backward, batch_norm_eval, batch_norm_train,
                          layer_norm_backward, layer_norm_forward)
 from .graph import Graph, Node
 from .linear import Linear
-from .module import Module, check_array
+from .module import Module, check_array, float_dtype
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "StagedPass", "fold_batchnorm", "NORMALISATION_GRAPH",
            "EVAL_GRAPH"]
@@ -125,6 +125,7 @@ class _BatchNorm(_Normalisation):
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                  track_running_stats: bool = True, *, dtype=np.float64) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)
         if isinstance(num_features, bool) or not isinstance(num_features, Integral) or num_features <= 0:
             raise ValueError(f"num_features must be a positive integer, not {num_features!r}")
         if momentum is not None and (isinstance(momentum, bool) or not isinstance(momentum, Real)
@@ -224,6 +225,7 @@ class LayerNorm(_Normalisation):
     def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True, *,
                  dtype=np.float64) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)
         shape = (normalized_shape,) if isinstance(normalized_shape, Integral) else tuple(normalized_shape)
         if not shape or any(isinstance(s, bool) or not isinstance(s, Integral) or s <= 0 for s in shape):
             raise ValueError(f"normalized_shape must be positive integers, not {normalized_shape!r}")

@@ -12,7 +12,7 @@ from numbers import Integral
 
 import numpy as np
 
-from .module import Module, check_array, default_generator
+from .module import Module, check_array, default_generator, float_dtype
 
 __all__ = ["Cell", "RNNCell", "UGRNNCell", "Unrolled"]
 
@@ -78,6 +78,7 @@ class RNNCell(Cell):
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh", *,
                  generator: np.random.Generator | None = None, dtype=np.float64) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)
         self.input_size = _positive_int(input_size, "input_size")
         self.hidden_size = _positive_int(hidden_size, "hidden_size")
         if nonlinearity not in _NONLINEARITIES:
@@ -154,6 +155,7 @@ class UGRNNCell(Cell):
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *,
                  generator: np.random.Generator | None = None, dtype=np.float64) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)
         self.input_size = _positive_int(input_size, "input_size")
         self.hidden_size = _positive_int(hidden_size, "hidden_size")
         rng = default_generator() if generator is None else generator
