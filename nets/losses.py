@@ -1,8 +1,9 @@
 """Losses: softmax cross-entropy (PyTorch's CrossEntropyLoss) and mean squared error.
 
-A float target must have the input's dtype (TypeError otherwise, as PyTorch refuses a Double
-target for a Float input); the mean over an empty batch, which PyTorch answers with NaN, is a
-ValueError naming the input; the sum over an empty batch is 0.
+A float target of the other float dtype is accepted as PyTorch accepts it (the loss is computed
+in the wider dtype), and the gradient has the input's dtype, as torch's autograd gives; the mean
+over an empty batch, which PyTorch answers with NaN, is a ValueError naming the input; the sum
+over an empty batch is 0.
 """
 from __future__ import annotations
 
@@ -28,12 +29,6 @@ def _reduction(value: str) -> str:
     if value not in _REDUCTIONS:
         raise ValueError(f"reduction must be one of {_REDUCTIONS}, not {value!r}")
     return value
-
-
-def _same_dtype(target: np.ndarray, input_: np.ndarray, name: str) -> None:
-    if target.dtype != input_.dtype:
-        raise TypeError(f"target is {target.dtype} but {name} is {input_.dtype}: cast the target "
-                        f"(target.astype(np.{input_.dtype}))")
 
 
 def _mean_scale(reduction: str, count: int, name: str) -> float:
@@ -99,7 +94,6 @@ class SoftmaxCrossEntropy(Module):
         target = check_array(target, "target", min_ndim=2)
         if target.shape != logits.shape:
             raise ValueError(f"soft target must have the logits' shape {logits.shape}, not {target.shape}")
-        _same_dtype(target, logits, "logits")
         if np.any(target < 0) or not np.allclose(target.sum(axis=1), 1, rtol=0, atol=1e-6):
             raise ValueError("soft target rows must be probabilities (non-negative, summing to 1)")
         return target.astype(logits.dtype, copy=False)
@@ -113,6 +107,7 @@ class SoftmaxCrossEntropy(Module):
 class _MSECache:
     difference: np.ndarray
     scale: float
+    dtype: np.dtype
 
 
 class MSELoss(Module):
@@ -127,13 +122,13 @@ class MSELoss(Module):
         target = check_array(target, "target", min_ndim=0)
         if prediction.shape != target.shape:
             raise ValueError(f"target must have the input's shape {prediction.shape}, not {target.shape}")
-        _same_dtype(target, prediction, "input")
         scale = _mean_scale(self.reduction, prediction.size, "input")
         difference = prediction - target
         value = float((difference**2).sum() * scale)
-        self._save(_MSECache(difference, scale), value)
+        self._save(_MSECache(difference, scale, prediction.dtype), value)
         return value
 
     def backward(self, grad_output: float = 1.0) -> np.ndarray:
         cache, grad_output = _restore_scalar(self, grad_output)
-        return 2 * cache.difference * (cache.scale * grad_output)
+        gradient = 2 * cache.difference * (cache.scale * grad_output)
+        return gradient.astype(cache.dtype, copy=False)  # the input's dtype, whatever the target's

@@ -4,9 +4,10 @@ The policy these tests fix:
 - an input must be a float32 or float64 ndarray: another dtype (integers, bool, float16, complex,
   object) or a list is a TypeError naming it; a layer's dtype argument likewise;
 - a layer with floating parameters or buffers refuses an input of the other float dtype with a
-  TypeError (PyTorch: "expected scalar type Float but found Double"), and so do the losses for a
-  float target, a Sequential, Ensemble or Residual through their first such layer, a cell for
-  its hidden state; layers without floating state follow the input's dtype;
+  TypeError (PyTorch: "expected scalar type Float but found Double"), and so do a Sequential,
+  Ensemble or Residual through their first such layer and a cell for its hidden state; layers
+  without floating state follow the input's dtype; a loss takes a target of the other float dtype
+  as PyTorch does (promoting), its gradient in the input's dtype;
 - NaN or ±inf in an input is a ValueError naming it (raised, not propagated as PyTorch would:
   one clear error), without a NumPy RuntimeWarning first;
 - an empty batch passes through every layer that can take one (shape (0, …) out, and back);
@@ -245,12 +246,16 @@ def test_a_wrong_feature_count_is_a_value_error_naming_the_input(shape):
 
 # ----- losses -----
 
-@pytest.mark.parametrize("loss, target", [(nets.MSELoss(), np.ones((4, 3))), (nets.SoftmaxCrossEntropy(), np.full((4, 3), 1 / 3))],
+@pytest.mark.parametrize("loss, target", [(nets.MSELoss(), np.full((4, 3), 0.5)), (nets.SoftmaxCrossEntropy(), np.full((4, 3), 1 / 3))],
                          ids=["MSELoss", "SoftmaxCrossEntropy soft target"])
-def test_a_loss_refuses_a_target_of_the_other_float_dtype(loss, target):
-    with pytest.raises(TypeError, match="target is float64 but .* is float32"):
-        loss(np.ones((4, 3), np.float32), target)
-    assert np.isfinite(loss(np.ones((4, 3), np.float32), target.astype(np.float32)))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_loss_takes_a_target_of_the_other_float_dtype_like_pytorch_and_answers_in_the_input_dtype(loss, target, dtype):
+    """torch.nn.functional.mse_loss(float32, float64) promotes; the input's gradient is float32."""
+    logits = np.random.default_rng(7).standard_normal((4, 3)).astype(dtype)
+    other = np.float64 if dtype == np.float32 else np.float32
+    mixed, same = loss(logits, target.astype(other)), loss(logits, target.astype(dtype))
+    assert abs(mixed - same) <= 1e-6 * max(1.0, abs(same))
+    assert loss.backward().dtype == dtype
 
 
 @pytest.mark.parametrize("loss, target", [(nets.MSELoss, np.zeros((0, 3))), (nets.SoftmaxCrossEntropy, np.zeros(0, int))],
