@@ -578,6 +578,8 @@ def _compare(a, b, limits, clock, seed) -> Comparison:
     difference = a - b
     if difference == 0:
         return _equal("the difference is 0")
+    if a == b and not a.has(sp.nan):  # the same tree, though a − b is not 0 (oo − oo is nan)
+        return _equal("the same expression")
     clock.check()
     try:
         with _interrupt_after(clock.left()):

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 
 import sympy as sp
 
-__all__ = ["parse_candidate", "MAX_LENGTH", "MAX_NODES", "MAX_DEPTH", "MAX_EXPONENT", "MAX_TOWER", "MAX_DIGITS",
+__all__ = ["parse_candidate", "check_formula", "MAX_LENGTH", "MAX_NODES", "MAX_DEPTH", "MAX_EXPONENT", "MAX_TOWER", "MAX_DIGITS",
            "MAX_NUMBER_BITS", "MAX_ROOT", "MAX_GAMMA"]
 
 MAX_LENGTH = 2000   # characters of the text (a 4×4 matrix of fractions fits)
@@ -81,6 +81,33 @@ def _check_ascii(text: str) -> None:
             name = unicodedata.name(character, "unnamed")
             raise ValueError(f"candidate has the non-ASCII character {character!r} (U+{ord(character):04X} {name}) "
                              f"at position {position}: type the formula in ASCII")
+
+
+_FORMULA_TYPES = (sp.Symbol, sp.Number, sp.NumberSymbol, sp.core.numbers.ImaginaryUnit, sp.core.numbers.ComplexInfinity,
+                  sp.Add, sp.Mul, sp.Pow, sp.Piecewise, sp.functions.elementary.piecewise.ExprCondPair,
+                  sp.core.relational.Relational, sp.And, sp.Or, sp.Not, sp.logic.boolalg.BooleanAtom,
+                  sp.MatrixBase, sp.Tuple, *(f for f in FUNCTIONS.values() if isinstance(f, type)))
+
+
+def check_formula(expr, reference=None) -> None:
+    """ValueError, one line, when a SymPy candidate holds anything a typed candidate could not
+    (an unknown function f(x), an Integral, a Sum over 10^12 terms, a Derivative...), unless the
+    ``reference`` expression (the derived target) holds that kind of node too."""
+    extra = set() if reference is None else {type(node) for node in _nodes(reference)}
+    for node in _nodes(expr):
+        if isinstance(node, sp.gamma):
+            _check_gamma(list(node.args))
+        if not isinstance(node, _FORMULA_TYPES) and type(node) not in extra:
+            raise ValueError(f"candidate holds {type(node).__name__} ({_quote(sp.sstr(node), 40)}), which a formula "
+                             "may not: numbers, the claim's symbols, + - * / ** and the functions of a typed candidate")
+
+
+def _nodes(expr):
+    if isinstance(expr, sp.MatrixBase):
+        for entry in expr:
+            yield from _nodes(entry)
+        return
+    yield from sp.preorder_traversal(expr)
 
 
 def _quote(text: str, limit: int = 60) -> str:

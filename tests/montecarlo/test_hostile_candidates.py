@@ -206,3 +206,59 @@ def test_the_cli_refuses_a_look_alike_or_code_with_one_line_and_exit_2(candidate
 def test_the_cli_accepts_the_ascii_answer_of_the_fast_claim():
     code, out, err = _cli(["check", FAST_CLAIM, "2*alpha*w"])
     assert code == 0 and out.strip().splitlines()[-1].startswith("ACCEPTED") and err == ""
+
+
+# ----- verify() and prepare_candidate() with SymPy candidates and hostile arguments -----
+
+alpha, w = sp.symbols("alpha w")
+
+
+@pytest.mark.parametrize("candidate, match", [
+    (sp.Function("f")(alpha) * w, "holds f"), (sp.Integral(alpha, (alpha, 0, w)), "holds Integral"),
+    (sp.Sum(alpha, (w, 1, 10**12)), "holds Sum"), (sp.Derivative(alpha**2, alpha), "holds Derivative"),
+    (sp.factorial(10**9, evaluate=False), "holds factorial"), (sp.gamma(10**12 * alpha), "gamma"),
+    (sp.Integer(10) ** 5000 * w, "digits"), (alpha ** (alpha ** (alpha ** (alpha**w))), "tower"),
+    (sp.Symbol("zeta"), "not symbols"), (sp.nan, "not finite"), (sp.Matrix([alpha, w]), "scalar"),
+], ids=["unknown function", "Integral", "Sum of 10^12 terms", "Derivative", "factorial(10^9)", "gamma(10^12 alpha)",
+        "5000-digit number", "tower", "foreign symbol", "nan", "vector for a scalar"])
+def test_a_sympy_candidate_holding_what_a_typed_one_could_not_is_one_value_error(candidate, match):
+    for call in (lambda: prepare_candidate(FAST_CLAIM, candidate), lambda: __import__("montecarlo").verify(FAST_CLAIM, candidate)):
+        with pytest.raises(ValueError, match=match) as error:
+            call()
+        assert "\n" not in str(error.value)
+
+
+def test_a_sympy_candidate_in_plain_symbols_is_judged():
+    import montecarlo
+    assert montecarlo.verify(FAST_CLAIM, 2 * alpha * w).verdict == "accepted"
+    assert montecarlo.verify(FAST_CLAIM, sp.gamma(alpha + 1) * w / sp.gamma(alpha)).comparison.outcome in ("equal", "different", "undecided")
+
+
+@pytest.mark.parametrize("options, error, name", [
+    ({"seed": True}, ValueError, "seed"), ({"seed": 1.5}, ValueError, "seed"), ({"seed": "1"}, ValueError, "seed"),
+    ({"seed": -1}, ValueError, "seed"), ({"seed": float("nan")}, ValueError, "seed"), ({"kinds": 1}, TypeError, "kinds"),
+    ({"kinds": ["S"]}, TypeError, "kinds"), ({"kinds": "Q"}, ValueError, "kinds"), ({"kinds": ""}, ValueError, "kinds"),
+    ({"candidate": "2*alpha*w", "part": "nope"}, ValueError, "part"), ({"candidate": b"2*alpha*w"}, TypeError, "candidate"),
+    ({"candidate": 2.0}, TypeError, "candidate"), ({"candidate": ["2*alpha*w"]}, TypeError, "candidate"),
+    ({"part": "seed_000"}, ValueError, "part"),
+], ids=repr)
+def test_verify_refuses_a_bad_argument_with_one_error_naming_it(options, error, name):
+    import montecarlo
+    with pytest.raises(error) as raised:
+        montecarlo.verify(FAST_CLAIM, **options)
+    assert name in str(raised.value) and "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("seed", [__import__("numpy").int64(3), 2**70], ids=repr)
+def test_verify_takes_any_non_negative_integer_seed(seed):
+    import montecarlo
+    assert montecarlo.verify(FAST_CLAIM, "2*alpha*w", seed=seed).verdict == "accepted"
+
+
+@pytest.mark.parametrize("claim_id, error", [(1, TypeError), (None, TypeError), (b"optim.l2_gradient", TypeError),
+                                             ("", ValueError), ("OPTIM.L2_GRADIENT", ValueError), ("x" * 1000, ValueError)],
+                         ids=repr)
+def test_verify_refuses_an_unknown_or_mistyped_claim_id(claim_id, error):
+    import montecarlo
+    with pytest.raises(error, match="claim_id"):
+        montecarlo.verify(claim_id)
