@@ -223,3 +223,13 @@ def test_equal_is_compare_equal():
     assert derivations.equal((a + 1) ** 2, a**2 + 2 * a + 1)
     assert not derivations.equal(a, a + 1)
     assert math.isclose(float(he_variance(4.0)), 0.5)
+
+
+@pytest.mark.parametrize("value", [sp.oo, -sp.oo, sp.zoo, sp.I, sp.pi, sp.E, sp.Integer(10) ** 1000, sp.Rational(1, 3),
+                                   sp.exp(sp.Symbol("a", positive=True)) ** 64], ids=str)
+def test_compare_of_a_special_value_with_itself_is_equal(value):
+    assert compare(value, value).equal
+
+
+def test_nan_is_not_proved_equal_to_itself():
+    assert not compare(sp.nan, sp.nan).equal

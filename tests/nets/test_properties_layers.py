@@ -333,3 +333,50 @@ def test_a_first_sgd_step_is_minus_lr_times_the_regularised_gradient(lr, momentu
     nets.optim.SGD(layer, lr=lr, momentum=momentum, weight_decay=weight_decay).step()
     for k, p in layer.parameters().items():
         np.testing.assert_allclose(p, before[k] - lr * (grads[k] + weight_decay * before[k]), rtol=1e-12, atol=1e-12)
+
+
+# ----- initialisers -----
+
+INITIALISERS = {
+    "uniform_ a": lambda t, v: nets.init.uniform_(t, v, 1.0, generator=_rng()),
+    "normal_ std": lambda t, v: nets.init.normal_(t, 0.0, v, generator=_rng()),
+    "normal_ mean": lambda t, v: nets.init.normal_(t, v, 1.0, generator=_rng()),
+    "xavier_uniform_ gain": lambda t, v: nets.init.xavier_uniform_(t, v, generator=_rng()),
+    "xavier_normal_ gain": lambda t, v: nets.init.xavier_normal_(t, v, generator=_rng()),
+    "kaiming_normal_ a": lambda t, v: nets.init.kaiming_normal_(t, v, generator=_rng()),
+    "kaiming_uniform_ a": lambda t, v: nets.init.kaiming_uniform_(t, v, generator=_rng()),
+}
+
+
+@pytest.mark.parametrize("name", list(INITIALISERS))
+@pytest.mark.parametrize("value, error", [(np.nan, ValueError), (np.inf, ValueError), ("1", (TypeError, ValueError)),
+                                          (None, (TypeError, ValueError)), (True, (TypeError, ValueError))], ids=repr)
+def test_an_initialiser_refuses_a_bad_number_with_one_error(name, value, error):
+    if value is None and name.startswith("kaiming"):
+        return  # a=None is PyTorch's default slope, 0.01
+    with pytest.raises(error):
+        INITIALISERS[name](np.zeros((3, 2)), value)
+
+
+@FAST
+@given(st.floats(min_value=-1e308, max_value=1e308), st.sampled_from(["kaiming_normal_ a", "kaiming_uniform_ a"]))
+def test_kaiming_takes_any_finite_slope_without_overflow(slope, name):
+    weight = INITIALISERS[name](np.zeros((64, 32)), slope)
+    assert np.isfinite(weight).all()
+    assert nets.init.calculate_gain("leaky_relu", slope) == pytest.approx(np.sqrt(2 / (1 + slope**2)) if abs(slope) < 1e150
+                                                                         else np.sqrt(2) / abs(slope))
+
+
+@pytest.mark.parametrize("initialiser", [nets.init.kaiming_normal_, nets.init.kaiming_uniform_, nets.init.xavier_uniform_,
+                                         nets.init.xavier_normal_, nets.init.lecun_normal_, nets.init.lecun_uniform_])
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0), (2, 2, 0, 0), (0, 0)], ids=str)
+def test_a_zero_element_weight_is_left_untouched_not_divided_by_a_zero_fan(initialiser, shape):
+    weight = np.zeros(shape)
+    assert initialiser(weight, generator=_rng()) is weight and weight.size == 0
+
+
+@pytest.mark.parametrize("tensor, error", [(np.zeros(3), ValueError), (np.zeros((2, 2), int), TypeError),
+                                           ([[0.0]], TypeError), (np.zeros((2, 2), np.float16), TypeError)], ids=repr)
+def test_an_initialiser_refuses_a_tensor_it_cannot_fill(tensor, error):
+    with pytest.raises(error, match="tensor|Fan"):
+        nets.init.kaiming_normal_(tensor, generator=_rng())
