@@ -233,3 +233,17 @@ def test_compare_of_a_special_value_with_itself_is_equal(value):
 
 def test_nan_is_not_proved_equal_to_itself():
     assert not compare(sp.nan, sp.nan).equal
+
+
+@pytest.mark.parametrize("value", [0, 1.5, "Normal('x', 0, 1)", None, sp.Symbol("x"), [1]], ids=repr)
+def test_relu_second_moment_refuses_what_is_not_a_random_expression(value, capfd):
+    with pytest.raises((TypeError, ValueError), match="distribution"):
+        derivations.relu_second_moment(value)
+    assert capfd.readouterr().out == ""
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.integers(1, 20))
+def test_relu_second_moment_of_a_centred_normal_is_half_its_variance(sigma):
+    from sympy.stats import Normal
+    assert sp.simplify(derivations.relu_second_moment(Normal("x", 0, sigma)) - sp.Integer(sigma) ** 2 / 2) == 0
