@@ -57,11 +57,15 @@ def assert_clean(code, out, err):
     (["latex", "-o", "{tmp}/out.tex", "--evidence", "{tmp}"], "cannot be read"),
     (["latex", "-o", "{tmp}/out.tex", "--evidence", "{tmp}/bad.json"], "not JSON"),
     (["latex", "-o", "{tmp}/out.tex", "--evidence", "{tmp}/bad.json", "--seed", "3"], "seed"),
+    (["latex", "-o", "{tmp}/out.tex", "--evidence", "/dev/zero"], "larger than"),
+    (["latex", "-o", "{tmp}/out.tex", "--evidence", "{tmp}/binary.dat"], "not UTF-8"),
+    (["check", FAST_CLAIM, "--steps", "/dev/zero"], "longer than"),
     (["figures"], "output"), (["nope"], "invalid choice"), ([], "required"), (["list", "extra"], "unrecognized"),
     (["errata", "--json", "x"], "unrecognized"), (["--kinds"], "required|unrecognized|invalid"),
 ])
 def test_bad_input_is_one_line_and_exit_2(argv, fragment, tmp_path):
     (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "binary.dat").write_bytes(bytes(range(256)) * 4)
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
     code, out, err = run(argv)
     assert code == 2
