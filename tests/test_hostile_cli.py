@@ -123,3 +123,16 @@ def test_undecodable_bytes_on_a_real_command_line_are_one_line_and_exit_2():
                           capture_output=True, env=env, cwd=ROOT, timeout=120)
     assert done.returncode == 2 and done.stdout == b""
     assert done.stderr.startswith(b"dlproofs: error: candidate has the non-ASCII character") and done.stderr.count(b"\n") == 1
+
+
+@pytest.mark.parametrize("line, verdict, code", [
+    ("2*alpha*ｗ", "non-ASCII character 'ｗ'", 4), ("2*alpha*w*1.00000000000000000001", "more than 20 digits", 4),
+    ("2*alpha*w*1.0000000000000001", "NOT the claim's answer", 1), ("1e999*w", "decimal exponent", 4),
+    ("2*alpha*w", "is the claim's answer", 0),
+], ids=["fullwidth w (NFKC would accept it)", "21-digit decimal", "a decimal read exactly", "1e999", "the answer"])
+def test_a_steps_line_is_read_in_ascii_with_exact_decimals(line, verdict, code, tmp_path):
+    steps = tmp_path / "steps.txt"
+    steps.write_text(line + "\n", encoding="utf-8")
+    result = run(["check", FAST_CLAIM, "--steps", str(steps)])
+    assert result[0] == code and verdict in result[1]
+    assert_clean(*result)
