@@ -247,3 +247,25 @@ def test_relu_second_moment_refuses_what_is_not_a_random_expression(value, capfd
 def test_relu_second_moment_of_a_centred_normal_is_half_its_variance(sigma):
     from sympy.stats import Normal
     assert sp.simplify(derivations.relu_second_moment(Normal("x", 0, sigma)) - sp.Integer(sigma) ** 2 / 2) == 0
+
+
+@pytest.mark.parametrize("expr, point, error", [
+    ("__import__('os').system('echo executed')", {}, TypeError), (sp.Symbol("x"), {sp.Symbol("x"): "1"}, TypeError),
+    (sp.Symbol("x"), {sp.Symbol("x"): None}, TypeError), (sp.Symbol("x"), {sp.Symbol("x"): float("nan")}, ValueError),
+    (sp.Symbol("x"), {sp.Symbol("x"): float("inf")}, ValueError),
+], ids=["a string is not evaluated", "str value", "None value", "nan value", "inf value"])
+def test_bounded_value_refuses_a_string_and_bad_points_without_running_anything(expr, point, error, capfd):
+    from derivations.equality import bounded_value
+    with pytest.raises(error):
+        bounded_value(expr, point)
+    assert "executed" not in capfd.readouterr().out
+
+
+@FAST
+@given(st.integers(-10**6, 10**6), st.integers(1, 10**6))
+def test_bounded_value_is_exact_for_rational_points_of_any_number_type(p, q):
+    from derivations.equality import bounded_value
+    x = sp.Symbol("x")
+    for value in (sp.Rational(p, q), np.int64(p), p):
+        assert bounded_value(x**2 + 1, {x: value}) == sp.Rational(value) ** 2 + 1 if not isinstance(value, np.integer) \
+            else bounded_value(x**2 + 1, {x: value}) == p**2 + 1
