@@ -86,7 +86,7 @@ def test_cheap_commands_answer_with_their_documented_codes(argv, code):
 OPTIONS = ["--json", "--latex", "--seed", "--kinds", "--part", "--step", "--steps", "--", "-", "-h", "--bogus", "-x"]
 VALUES = ["0", "1", "-1", "7", "2**64", "99999999999999999999999", "abc", "", " ", "SMFN", "mn", "Q", "/no/such/file",
           "2*alpha*w", "alpha", "w*lam", "theta^2", "[[1]]", "where(w > 0, 1, 0)", "ｗ", "\x00", "\udcff", "'", "\"", "*",
-          "?", "init.*", FAST_CLAIM, "no.such.claim", "init.he_variance"]
+          "?", "init.*", FAST_CLAIM, "no.such.claim", "init.he_variance", "seed_000", "seed_001", "--part=seed_000"]
 tokens = st.one_of(st.sampled_from(OPTIONS + VALUES), st.text(max_size=12))
 
 

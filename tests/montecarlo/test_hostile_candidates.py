@@ -262,3 +262,25 @@ def test_verify_refuses_an_unknown_or_mistyped_claim_id(claim_id, error):
     import montecarlo
     with pytest.raises(error, match="claim_id"):
         montecarlo.verify(claim_id)
+
+
+fast_claim_formulas = st.recursive(
+    st.one_of(st.sampled_from(sp.symbols("alpha w lam theta")), st.integers(1, 9).map(sp.Integer)),
+    lambda inner: st.one_of(st.tuples(inner, inner).map(lambda t: t[0] + t[1]),
+                            st.tuples(inner, inner).map(lambda t: t[0] * t[1]),
+                            st.tuples(inner, st.integers(-2, 3)).map(lambda t: t[0] ** t[1]),
+                            inner.map(sp.exp), inner.map(sp.tanh)),
+    max_leaves=6)
+
+
+@settings(max_examples=10, deadline=None)
+@given(fast_claim_formulas)
+def test_a_random_formula_gets_a_three_valued_verdict_or_one_value_error(expr):
+    import montecarlo
+    try:
+        report = montecarlo.verify(FAST_CLAIM, sp.sstr(expr))
+    except ValueError as error:
+        assert "\n" not in str(error)
+    else:
+        assert report.verdict in ("accepted", "rejected", "undecided")
+        assert (report.verdict == "accepted") == (report.comparison.equal and not report.numeric_rejected)
