@@ -380,3 +380,24 @@ def test_a_zero_element_weight_is_left_untouched_not_divided_by_a_zero_fan(initi
 def test_an_initialiser_refuses_a_tensor_it_cannot_fill(tensor, error):
     with pytest.raises(error, match="tensor|Fan"):
         nets.init.kaiming_normal_(tensor, generator=_rng())
+
+
+# ----- helpers around the layers -----
+
+@pytest.mark.parametrize("call, error, name", [
+    (lambda: nets.data.gaussian_blobs(2.5, 2, 3, rng=_rng()), TypeError, "n"),
+    (lambda: nets.data.gaussian_blobs(10, "2", 3, rng=_rng()), TypeError, "classes"),
+    (lambda: nets.data.gaussian_blobs(10, 2, 0, rng=_rng()), ValueError, "features"),
+    (lambda: nets.mixup.mixup_pairs(np.ones((0, 3)), np.ones((0, 2)), 3, 1.0, rng=_rng()), ValueError, "inputs"),
+    (lambda: nets.mixup.mixup_pairs(np.ones((4, 3)), np.ones((4, 2)) / 2, 3, np.nan, rng=_rng()), ValueError, "alpha"),
+    (lambda: nets.layer_statistics(nets.mlp(4, 2, rng=_rng()), np.ones((0, 4))), ValueError, "x"),
+    (lambda: nets.linear_output_second_moments(nets.mlp(4, 2, rng=_rng()), np.ones((0, 4))), ValueError, "x"),
+    (lambda: nets.reinitialise(nets.mlp(4, 2, rng=_rng()), "bogus", _rng()), ValueError, "initialiser"),
+    (lambda: nets.mlp(4, 2, activation="bogus", rng=_rng()), ValueError, "activation"),
+], ids=["blobs float n", "blobs str classes", "blobs zero features", "mixup of nothing", "mixup nan alpha",
+        "statistics of an empty batch", "second moments of an empty batch", "unknown initialiser", "unknown activation"])
+def test_the_helpers_refuse_bad_arguments_with_one_error_naming_them(call, error, name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(error, match=name):
+            call()
