@@ -200,6 +200,10 @@ class Derivation:
         """
         from .equality import Comparison, compare
 
+        if isinstance(candidate, str) or not isinstance(candidate, (sp.Basic, sp.MatrixBase, int, float)) \
+                or isinstance(candidate, bool):  # a claim's own test may sympify: a string would be evaluated
+            raise TypeError(f"candidate must be a SymPy expression or matrix, not {type(candidate).__name__} "
+                            "(montecarlo.verify parses a string safely)")
         if part is not None:
             return compare(candidate, self.part_value(part), seconds=seconds)
         if self.equivalent is not None:

@@ -269,3 +269,12 @@ def test_bounded_value_is_exact_for_rational_points_of_any_number_type(p, q):
     for value in (sp.Rational(p, q), np.int64(p), p):
         assert bounded_value(x**2 + 1, {x: value}) == sp.Rational(value) ** 2 + 1 if not isinstance(value, np.integer) \
             else bounded_value(x**2 + 1, {x: value}) == p**2 + 1
+
+
+@pytest.mark.parametrize("candidate", ["__import__('os').system('echo executed')", b"2/n", ["2/n"], None, True],
+                         ids=repr)
+def test_accepts_refuses_what_is_not_sympy_so_a_claims_own_test_never_evaluates_a_string(candidate, capfd):
+    derivation = derivations.get("bn.input_gradient")  # a claim with its own equivalence test, which sympifies
+    with pytest.raises(TypeError, match="candidate"):
+        derivation.accepts(candidate)
+    assert "executed" not in capfd.readouterr().out
