@@ -275,6 +275,9 @@ def fold_batchnorm(linear: Linear, batchnorm: BatchNorm1d) -> Linear:
     if not batchnorm.track_running_stats:
         raise ValueError("batchnorm keeps no running statistics (track_running_stats=False): nothing to fold")
     weight = linear.params["weight"]
+    if batchnorm.buffers["running_var"].dtype != weight.dtype:  # as calling one after the other would raise
+        raise TypeError(f"linear is {weight.dtype} but batchnorm is {batchnorm.buffers['running_var'].dtype}: "
+                        "fold layers of one dtype")
     gamma = batchnorm.params["weight"] if batchnorm.affine else np.ones(linear.out_features)
     beta = batchnorm.params["bias"] if batchnorm.affine else np.zeros(linear.out_features)
     scale = gamma / np.sqrt(batchnorm.buffers["running_var"] + batchnorm.eps)

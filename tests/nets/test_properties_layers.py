@@ -401,3 +401,11 @@ def test_the_helpers_refuse_bad_arguments_with_one_error_naming_them(call, error
         warnings.simplefilter("error")
         with pytest.raises(error, match=name):
             call()
+
+
+@pytest.mark.parametrize(("linear_dtype", "norm_dtype"), [(np.float32, np.float64), (np.float64, np.float32)])
+def test_folding_a_batch_norm_of_the_other_dtype_is_a_type_error_as_calling_them_would_be(linear_dtype, norm_dtype):
+    with pytest.raises(TypeError, match="fold layers of one dtype"):
+        nets.fold_batchnorm(nets.Linear(2, 3, dtype=linear_dtype), nets.BatchNorm1d(3, dtype=norm_dtype))
+    folded = nets.fold_batchnorm(nets.Linear(2, 3, dtype=linear_dtype), nets.BatchNorm1d(3, dtype=linear_dtype))
+    assert folded.weight.dtype == linear_dtype
