@@ -9,7 +9,7 @@ import sympy as sp
 
 from derivations import Comparison, get
 from derivations.equality import bounded_value, check_size
-from .candidate import check_formula, parse_candidate
+from .candidate import parse_candidate
 from .checks.base import checks_of, run_check
 from .evidence import CheckResult, Evidence
 
@@ -120,6 +120,8 @@ def prepare_candidate(claim_id: str, candidate: str | sp.Basic, part: str | None
     elif isinstance(candidate, (sp.Basic, sp.MatrixBase)):
         expression = candidate
         by_name = {s.name: s for s in allowed}
+        from .candidate import check_formula
+
         check_size(expression, name="candidate")
         check_formula(expression, target)  # only what a typed candidate could hold (or the target holds)
         expression = expression.subs({s: by_name[s.name] for s in expression.free_symbols if s.name in by_name})
