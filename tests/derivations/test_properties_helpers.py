@@ -278,3 +278,25 @@ def test_accepts_refuses_what_is_not_sympy_so_a_claims_own_test_never_evaluates_
     with pytest.raises(TypeError, match="candidate"):
         derivation.accepts(candidate)
     assert "executed" not in capfd.readouterr().out
+
+
+@pytest.mark.parametrize("text", ["__import__('os').system('echo executed')", "open(0)", "n.__class__", "eval('1')",
+                                  "exec", "(lambda: 1)()", "[x for x in (1,)]", "'n'", "sqrt(n, evaluate=False)"])
+def test_catalogue_expression_refuses_code_before_parse_expr_evaluates_it(text, capfd):
+    from derivations.diagnosis import catalogue_expression
+    with pytest.raises(ValueError, match="catalogue formula|not a formula"):
+        catalogue_expression("init.preact_var", text)
+    assert "executed" not in capfd.readouterr().out
+
+
+def test_diagnose_and_explicit_refuse_a_string_which_sympify_would_evaluate(capfd):
+    from derivations.diagnosis import diagnose
+    from derivations.ugrnn import explicit
+    code = "__import__('os').system('echo executed')"
+    with pytest.raises(TypeError, match="candidate"):
+        diagnose(sp.Symbol("n"), code)
+    with pytest.raises(TypeError, match="target"):
+        diagnose(code, sp.Symbol("n"))
+    with pytest.raises(TypeError, match="expr"):
+        explicit(code)
+    assert "executed" not in capfd.readouterr().out
