@@ -8,6 +8,8 @@ simplifies to 0); a fact claimed false needs a witness point where its sides dif
 """
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -17,7 +19,7 @@ from .sources import ClaimInfo, claim_ids, info as claim_info
 
 __all__ = [
     "Step", "Fact", "TypesetSymbol", "Derivation", "DerivationError", "equal", "claim", "catalog", "get",
-    "positive_parameter",
+    "positive_parameter", "real_parameter",
 ]
 
 
@@ -59,21 +61,39 @@ class Fact:
     holds: bool = True
 
 
-def positive_parameter(name: str, value, *, allow_zero: bool = False) -> sp.Expr:
-    """``value`` as SymPy, refusing a number that is NaN, complex or not positive (ValueError naming it)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, sp.Basic)):
+def real_parameter(name: str, value) -> sp.Expr:
+    """``value`` as SymPy: a finite real number (Python, NumPy or SymPy) or a SymPy expression not
+    known to be non-real. TypeError naming ``name`` for anything else (a string is never parsed:
+    ``sympify`` would evaluate it), ValueError for NaN, an infinity or a complex number."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, sp.Basic)):
         raise TypeError(f"{name} must be a number or a SymPy expression, not {type(value).__name__}")
-    value = sp.sympify(value)
+    if isinstance(value, sp.Basic) and not isinstance(value, sp.Expr):
+        raise TypeError(f"{name} must be a number or a SymPy expression, not {type(value).__name__}")
+    if isinstance(value, numbers.Integral) and not isinstance(value, sp.Basic):
+        value = sp.Integer(int(value))
+    elif not isinstance(value, sp.Basic):
+        value = sp.Float(float(value)) if math.isfinite(float(value)) else sp.nan
+    if value.has(sp.nan) or value.is_extended_real is False:
+        raise ValueError(f"{name} must be a real number, not {_short(value)}")
+    if value.is_finite is False:
+        raise ValueError(f"{name} must be finite, not {_short(value)}")
+    return value
+
+
+def positive_parameter(name: str, value, *, allow_zero: bool = False) -> sp.Expr:
+    """``value`` as SymPy (see ``real_parameter``), refusing a number that is NaN, infinite, complex or
+    not positive (zero too unless ``allow_zero``), with a ValueError naming it."""
+    value = real_parameter(name, value)
     if allow_zero and value == 0:
         return value
-    if value.is_number:
-        if value.has(sp.nan) or value.is_extended_real is False:
-            raise ValueError(f"{name} must be a real number, not {value}")
-        if not value.is_positive:
-            raise ValueError(f"{name} must be positive, not {value}")
-    elif value.is_positive is False:
-        raise ValueError(f"{name} must be positive, not {value}")
+    if value.is_positive is False:
+        raise ValueError(f"{name} must be positive, not {_short(value)}")
     return value
+
+
+def _short(value, limit: int = 60) -> str:
+    text = sp.sstr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def equal(a: sp.Basic, b: sp.Basic, *, seconds: float | None = None, seed: int = 0) -> bool:
@@ -180,6 +200,10 @@ class Derivation:
         """
         from .equality import Comparison, compare
 
+        if isinstance(candidate, str) or not isinstance(candidate, (sp.Basic, sp.MatrixBase, int, float)) \
+                or isinstance(candidate, bool):  # a claim's own test may sympify: a string would be evaluated
+            raise TypeError(f"candidate must be a SymPy expression or matrix, not {type(candidate).__name__} "
+                            "(montecarlo.verify parses a string safely)")
         if part is not None:
             return compare(candidate, self.part_value(part), seconds=seconds)
         if self.equivalent is not None:

@@ -23,6 +23,8 @@ diagnosis (each relation is tried with what is left, at most ``PER_TEST`` second
 """
 from __future__ import annotations
 
+import ast
+import builtins
 import time
 from dataclasses import dataclass, field
 
@@ -145,6 +147,9 @@ def diagnose(target, candidate, *, symbol_words: dict | None = None, seconds: fl
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
         raise ValueError(f"seconds must be a positive number, not {seconds!r}")
     symbol_words = dict(symbol_words or {})
+    for name, value in (("target", target), ("candidate", candidate)):
+        if isinstance(value, str):  # sympify would evaluate it
+            raise TypeError(f"{name} must be a SymPy expression, not a string (montecarlo.verify parses one safely)")
     target, candidate = sp.sympify(target), sp.sympify(candidate)
     check_size(target, name="target")
     check_size(candidate, name="candidate")
@@ -327,6 +332,31 @@ def _claim_names(derivation) -> dict:
     return names
 
 
+_CATALOGUE_CALLS = {"Abs", "exp", "gamma", "log", "sign", "sqrt", "where", "Max", "Min", "tanh", "erf", "Heaviside"}
+
+
+def _check_catalogue_syntax(text, local: dict) -> None:
+    """``parse_expr`` evaluates its text: refuse, before it runs, anything but a formula (numbers,
+    names, arithmetic, comparisons, lists, and calls of the catalogue's functions by name)."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, not {type(text).__name__}")
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as error:
+        raise ValueError(f"text {text[:60]!r} is not a formula: {error.msg}") from None
+    for node in ast.walk(tree):
+        allowed = isinstance(node, (ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.List,
+                                    ast.Tuple, ast.Load, ast.operator, ast.unaryop, ast.boolop, ast.cmpop))
+        allowed |= isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(
+            node.value, bool)
+        allowed |= isinstance(node, ast.Name) and not node.id.startswith("_") and (
+            node.id in local or node.id in _CATALOGUE_CALLS or not hasattr(builtins, node.id))  # exec, open: no
+        allowed |= isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords and (
+            node.func.id in _CATALOGUE_CALLS)
+        if not allowed:
+            raise ValueError(f"text {text[:60]!r} holds {type(node).__name__}, which a catalogue formula may not")
+
+
 def catalogue_expression(claim_id: str, text: str) -> sp.Basic:
     """A formula of the mutation catalogue (trusted data of ``derivations.mutants``) as SymPy in the
     claim's symbols; ``target`` is the derived target, ``where(c, a, b)`` a piecewise form."""
@@ -340,7 +370,9 @@ def catalogue_expression(claim_id: str, text: str) -> sp.Basic:
                   "Abs": sp.Abs, "sign": sp.sign, "log": sp.log,
                   "where": lambda c, a, b: sp.Piecewise((a, c), (b, True))})
     for name, definition in CATALOGUE.get(claim_id, {}).get("defs", {}).items():
+        _check_catalogue_syntax(definition, local)
         local[name] = sp.parse_expr(definition, local_dict=dict(local))
+    _check_catalogue_syntax(text, local)
     value = sp.parse_expr(text, local_dict=local)
     if isinstance(value, (list, tuple)):
         value = sp.ImmutableMatrix(value)

@@ -22,6 +22,8 @@ by an interval timer.
 """
 from __future__ import annotations
 
+import math
+import numbers
 import random
 import signal
 import threading
@@ -406,7 +408,19 @@ def _value_at(expr: sp.Basic, point: dict):
 def bounded_value(expr: sp.Basic, point: dict) -> sp.Basic:
     """``expr`` at ``point`` (Symbol -> number), exact when it is rational, else to a stated
     precision; ValueError, one line, when that needs more than the bounds allow."""
-    point = {s: sp.Rational(str(v)) if isinstance(v, float) else sp.Rational(v) for s, v in point.items()}
+    if not isinstance(expr, (sp.Basic, int, float)) or isinstance(expr, bool):  # a string would be evaluated
+        raise TypeError(f"expr must be a SymPy expression or a number, not {type(expr).__name__}")
+    exact = {}
+    for symbol, value in point.items():
+        if isinstance(value, bool) or not isinstance(value, (numbers.Real, sp.Rational)):
+            raise TypeError(f"point[{symbol}] must be a real number, not {type(value).__name__}")
+        if isinstance(value, (sp.Rational, numbers.Integral)):
+            exact[symbol] = sp.Rational(value) if isinstance(value, sp.Rational) else sp.Integer(int(value))
+        elif not math.isfinite(value):
+            raise ValueError(f"point[{symbol}] must be finite, not {value}")
+        else:
+            exact[symbol] = sp.Rational(repr(float(value)))
+    point = exact
     try:
         value, digits = _value_at(sp.sympify(expr), point)
     except (_CannotEvaluate, KeyError) as error:
@@ -579,6 +593,8 @@ def _compare(a, b, limits, clock, seed) -> Comparison:
     difference = a - b
     if difference == 0:
         return _equal("the difference is 0")
+    if a == b and not a.has(sp.nan):  # the same tree, though a − b is not 0 (oo − oo is nan)
+        return _equal("the same expression")
     clock.check()
     try:
         with _interrupt_after(clock.left()):

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .core import Derivation, Fact, Step, claim
+import numbers
+
+from .core import Derivation, Fact, Step, claim, real_parameter
 from .init_variance import preact_variance, variance_recursion
 
 __all__ = ["tiny_network", "overflow_depth", "underflow_depth", "IEEE_LIMITS"]
@@ -146,33 +148,53 @@ def _constant_init() -> Derivation:
 def overflow_depth(c, dtype: str = "float64", *, x=1) -> int:
     """First depth L at which c^L x exceeds the largest finite value of ``dtype``."""
     largest, _ = _limits(dtype)
-    c, x = _scale(c), sp.nsimplify(x)
+    c, x = _scale(c), _start(x)
     if c <= 1:
         raise ValueError(f"c must exceed 1 for an overflow, not {c}")
-    return int(sp.floor(sp.log(largest / abs(x)) / sp.log(c))) + 1
+    return max(0, int(sp.floor(sp.log(largest / abs(x)) / sp.log(c))) + 1)  # 0: x overflows already
 
 
 def underflow_depth(c, dtype: str = "float64", *, x=1) -> int:
     """First depth L at which c^L x rounds to zero: c^L |x| <= half the smallest subnormal
     (round-to-nearest-even sends that tie to 0)."""
     _, smallest = _limits(dtype)
-    c, x = _scale(c), sp.nsimplify(x)
+    c, x = _scale(c), _start(x)
     if not 0 < c < 1:
         raise ValueError(f"c must lie in (0, 1) for an underflow, not {c}")
-    return int(sp.ceiling(sp.expand_log(sp.log(smallest / (2 * abs(x))) / sp.log(c), force=True)))
+    return max(0, int(sp.ceiling(sp.expand_log(sp.log(smallest / (2 * abs(x))) / sp.log(c), force=True))))
 
 
 def _limits(dtype: str):
-    if dtype not in IEEE_LIMITS:
+    if not isinstance(dtype, str) or dtype not in IEEE_LIMITS:
         raise ValueError(f"dtype must be one of {sorted(IEEE_LIMITS)}, not {dtype!r}")
     return IEEE_LIMITS[dtype]
 
 
-def _scale(c) -> sp.Rational:
-    c = sp.nsimplify(c)
-    if not (c.is_number and c.is_positive):
+def _number(name: str, value) -> sp.Expr:
+    """A real number as SymPy, a float as the decimal it prints as (1e-300 stays 10^-300, which
+    ``nsimplify`` would round to 0); TypeError/ValueError naming ``name`` otherwise."""
+    number = real_parameter(name, value)
+    if isinstance(value, numbers.Real) and not isinstance(value, (numbers.Integral, sp.Basic)):
+        number = sp.Rational(repr(float(value)))
+    elif isinstance(number, sp.Float):
+        number = sp.Rational(number)
+    if not number.is_number:
+        raise ValueError(f"{name} must be a number, not {number}")
+    return number
+
+
+def _scale(c) -> sp.Expr:
+    c = _number("c", c)
+    if not c.is_positive:
         raise ValueError(f"c must be a positive number, not {c}")
     return c
+
+
+def _start(x) -> sp.Expr:
+    x = _number("x", x)
+    if x == 0:
+        raise ValueError("x must be nonzero: 0 neither overflows nor underflows")
+    return x
 
 
 @claim("init.vanishing_chain")

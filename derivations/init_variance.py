@@ -10,7 +10,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.stats import Exponential, Laplace, Normal, StudentT, Uniform
 
-from .core import Derivation, Fact, Step, claim, positive_parameter
+from .core import Derivation, Fact, Step, claim, positive_parameter, real_parameter
 from .densities import (
     a, expectation_of, leaky_relu, normal_form, p, ratio_to_variance, relu, symmetric_normal_form, t,
 )
@@ -25,6 +25,7 @@ n = sp.Symbol("n", positive=True, integer=True)
 v = sp.Symbol("v", positive=True)
 chi = sp.Symbol("chi", positive=True)
 mu = sp.Symbol("mu", real=True)
+_MEAN_W = sp.Symbol("m_w", real=True)  # E[w_i] while the moment algebra runs
 i = sp.Symbol("i", integer=True, positive=True)
 w_, x_ = sp.IndexedBase("w"), sp.IndexedBase("x")
 preactivation = sp.Sum(w_[i] * x_[i], (i, 1, n))
@@ -41,7 +42,11 @@ def _weight_model(weight_mean=0) -> MomentModel:
 
 def preact_variance(n_in=n, weight_variance=v, second_moment=chi, *, weight_mean=0) -> sp.Expr:
     """V[a] for a = Σ_{i≤n} w_i x_i, by the moment algebra (seed 000 A1a)."""
-    value = _weight_model(weight_mean).variance(preactivation)
+    weight_mean = real_parameter("weight_mean", weight_mean)
+    if weight_mean == 0:
+        value = _weight_model(0).variance(preactivation)
+    else:  # the algebra in a symbol, the number substituted last: a float such as 1e-300 is slow to expand
+        value = _weight_model(_MEAN_W).variance(preactivation).subs(_MEAN_W, weight_mean)
     return value.subs({n: positive_parameter("n_in", n_in), v: positive_parameter("weight_variance", weight_variance, allow_zero=True),
                        chi: positive_parameter("second_moment", second_moment, allow_zero=True)})
 
@@ -214,7 +219,7 @@ def variance_recursion(n_prev=None, v_k=None, alpha_prev=None, *, depth=None, ne
     With ``depth`` given, the recursion is solved by ``rsolve`` for constant n and v.
     """
     n_k1, v_k_, alpha_k1 = sp.Symbol("n", positive=True, integer=True), v, sp.Symbol("alpha", positive=True)
-    gain = ratio_to_variance(Expectation(leaky_relu(a, sp.sympify(negative_slope)) ** 2))
+    gain = ratio_to_variance(Expectation(leaky_relu(a, real_parameter("negative_slope", negative_slope)) ** 2))
     step = preact_variance(n_k1, v_k_, gain * alpha_k1)
     values = {n_k1: None if n_prev is None else positive_parameter("n_prev", n_prev),
               v_k_: None if v_k is None else positive_parameter("v_k", v_k, allow_zero=True),
@@ -222,7 +227,8 @@ def variance_recursion(n_prev=None, v_k=None, alpha_prev=None, *, depth=None, ne
     step = step.subs({s: val for s, val in values.items() if val is not None})
     if depth is None:
         return step
-    if isinstance(depth, int) and depth < 0:
+    depth = real_parameter("depth", depth)
+    if depth.is_integer is False or depth.is_negative:
         raise ValueError(f"depth must be a non-negative integer, not {depth}")
     k = sp.Symbol("k", integer=True, nonnegative=True)
     alpha = sp.Function("alpha")
@@ -237,7 +243,7 @@ def he_variance(n_in, n_out=None, *, negative_slope=0, mode: str = "fan_in") -> 
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f"mode must be 'fan_in' or 'fan_out', not {mode!r}")
     v_k = sp.Symbol("v_k", positive=True)
-    slope = sp.sympify(negative_slope)
+    slope = real_parameter("negative_slope", negative_slope)
     if mode == "fan_in":
         fan = positive_parameter("n_in", n_in)
         gain = ratio_to_variance(Expectation(leaky_relu(a, slope) ** 2))
@@ -327,6 +333,9 @@ def product_variance(mean_w=None, var_w=None, mean_a=None, var_a=None) -> sp.Exp
     for name, value in (("var_w", var_w), ("var_a", var_a)):
         if value is not None:
             positive_parameter(name, value, allow_zero=True)
+    for name, value in (("mean_w", mean_w), ("mean_a", mean_a)):
+        if value is not None:
+            real_parameter(name, value)
     model = MomentModel(iid(W, mean=ew, variance=vw), iid(A, mean=ea, variance=va))
     value = sp.expand(model.variance(W * A))
     given = {ew: mean_w, vw: var_w, ea: mean_a, va: var_a}

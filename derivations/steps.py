@@ -185,6 +185,19 @@ def _index(name: str) -> sp.Symbol:
 
 # --- parsing ------------------------------------------------------------------------------------
 
+def _exact_decimals(root: ast.AST, source: str) -> None:
+    """Each decimal literal's exact value as typed (1.00000000000000000001 is not the float 1.0)."""
+    for node in ast.walk(root):
+        if isinstance(node, ast.Constant) and isinstance(node.value, float):
+            literal = (ast.get_source_segment(source, node) or repr(node.value)).lower().replace("_", "")
+            mantissa, _, exponent = literal.partition("e")
+            if sum(c.isdigit() for c in mantissa) > MAX_DIGITS:
+                raise ValueError(f"a number with more than {MAX_DIGITS} digits")
+            if exponent and abs(int(exponent)) > 300:
+                raise ValueError("a number with a decimal exponent beyond ±300")
+            node.exact = sp.Rational(literal)
+
+
 def _check_tree(root: ast.AST) -> None:
     nodes, stack = 0, [(root, 1)]
     while stack:
@@ -221,7 +234,9 @@ class _Translator:
 
     def __call__(self, node: ast.AST) -> sp.Basic:
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-            return sp.Rational(str(node.value)) if isinstance(node.value, float) else sp.Integer(node.value)
+            if isinstance(node.value, float):
+                return node.exact if hasattr(node, "exact") else sp.Rational(str(node.value))
+            return sp.Integer(node.value)
         if isinstance(node, ast.Name):
             return self.name(node.id)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -287,13 +302,19 @@ def _parse_line(text: str, translate: _Translator) -> sp.Basic:
 
 
 def _parse_expression(text: str, translate: _Translator) -> sp.Basic:
+    for position, character in enumerate(text):  # Python NFKC-normalises names: a fullwidth w would be w
+        if ord(character) > 127:
+            raise ValueError(f"the non-ASCII character {character!r} (U+{ord(character):04X}) at position {position}: "
+                             "type the line in ASCII")
+    source = text.strip().replace("^", "**")
     try:
-        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
+        tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
         raise ValueError(f"not a formula: {error.msg}") from None
     except (RecursionError, MemoryError):
         raise ValueError(f"nested more than {MAX_DEPTH} levels deep") from None
     _check_tree(tree.body)
+    _exact_decimals(tree.body, source)
     expr = translate(tree.body)
     check_size(expr, name="the line")
     return expr

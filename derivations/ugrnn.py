@@ -64,6 +64,8 @@ def explicit(expr: sp.Basic, sizes=None) -> sp.Basic:
     """``expr`` at explicit sizes (SMALL by default): matrices written out, every entry M[r, c] a plain
     symbol named M_rc (1-based; a symbolic index keeps its letter), so a candidate can name it."""
     sizes = SMALL if sizes is None else sizes
+    if isinstance(expr, str):  # sympify would evaluate it
+        raise TypeError("expr must be a SymPy expression, not a string")
     expr = sp.sympify(expr).subs(sizes)
     if isinstance(expr, sp.MatrixExpr):
         expr = sp.block_collapse(expr).as_explicit()

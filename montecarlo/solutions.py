@@ -53,6 +53,9 @@ class EvidenceRun:
                            "reports": list(self.reports.values())}, indent=1)
 
 
+MAX_EVIDENCE_BYTES = 64 << 20  # an evidence file of every claim is a few MB
+
+
 def load_evidence(path: str | Path) -> EvidenceRun:
     """An EvidenceRun from a file: ``dlproofs verify --json`` output, or a file ``dlproofs latex`` saved.
 
@@ -60,9 +63,15 @@ def load_evidence(path: str | Path) -> EvidenceRun:
     """
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as stream:  # bounded: /dev/zero is not read forever
+            raw = stream.read(MAX_EVIDENCE_BYTES + 1)
+        if len(raw) > MAX_EVIDENCE_BYTES:
+            raise ValueError(f"path {str(path)!r} is larger than {MAX_EVIDENCE_BYTES >> 20} MiB: not an evidence file")
+        data = json.loads(raw.decode("utf-8"))
     except OSError as error:
         raise ValueError(f"path {str(path)!r} cannot be read: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"path {str(path)!r} is not UTF-8 text: not an evidence file") from None
     except json.JSONDecodeError as error:
         raise ValueError(f"path {str(path)!r} is not JSON ({error.msg}, line {error.lineno})") from None
     meta: dict = {}

@@ -1,6 +1,7 @@
 """verify(): every check of a claim, or a verdict on a candidate answer."""
 from __future__ import annotations
 
+import numbers
 import warnings
 from dataclasses import dataclass, field
 
@@ -130,6 +131,10 @@ def prepare_candidate(claim_id: str, candidate: str | sp.Basic, part: str | None
     elif isinstance(candidate, (sp.Basic, sp.MatrixBase)):
         expression = candidate
         by_name = {s.name: s for s in allowed}
+        from .candidate import check_formula
+
+        check_size(expression, name="candidate")
+        check_formula(expression, target)  # only what a typed candidate could hold (or the target holds)
         expression = expression.subs({s: by_name[s.name] for s in expression.free_symbols if s.name in by_name})
     else:
         raise TypeError(f"candidate must be a string or a SymPy expression, not {type(candidate).__name__}")
@@ -162,8 +167,10 @@ def verify(claim_id: str, candidate: str | sp.Basic | None = None, *, seed: int 
     derivation = get(claim_id)
     if part is not None and candidate is None:
         raise ValueError(f"part {part!r} needs a candidate to judge")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0):
         raise ValueError(f"seed must be a non-negative integer, not {seed!r}")
+    if kinds is not None and not isinstance(kinds, str):
+        raise TypeError(f"kinds must be a string of check letters such as 'SM', not {type(kinds).__name__}")
     if candidate is None:
         available = checks_of(claim_id)
         wanted = available if kinds is None else {k: v for k, v in available.items() if k in kinds}
@@ -172,8 +179,8 @@ def verify(claim_id: str, candidate: str | sp.Basic | None = None, *, seed: int 
         results = [run_check(claim_id, kind, seed=seed) for kind in wanted]
         return ClaimReport(claim_id, all(r.passed for r in results), results)
     allowed = candidate_symbols(claim_id)
+    expression = prepare_candidate(claim_id, candidate, part)  # bounded before it is printed
     text = candidate if isinstance(candidate, str) else sp.sstr(candidate)
-    expression = prepare_candidate(claim_id, candidate, part)
     comparison = derivation.accepts(expression, part=part)
     if not isinstance(comparison, Comparison):  # a claim's own test may answer a plain bool
         comparison = Comparison("equal", "accepted by the claim's own test") if comparison else Comparison(

@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 
 from .module import Module, check_array
 
 __all__ = ["ReLU", "LeakyReLU", "ELU", "Tanh", "Sigmoid"]
+
+
+def _real(name: str, value) -> None:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a real number, not {type(value).__name__}")
 
 
 @dataclass
@@ -43,6 +49,7 @@ class LeakyReLU(_Elementwise):
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
+        _real("negative_slope", negative_slope)
         if not np.isfinite(negative_slope):
             raise ValueError(f"negative_slope must be finite, not {negative_slope}")
         self.negative_slope = float(negative_slope)
@@ -62,6 +69,7 @@ class ELU(_Elementwise):
 
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
+        _real("alpha", alpha)
         if not np.isfinite(alpha):
             raise ValueError(f"alpha must be finite, not {alpha}")
         self.alpha = float(alpha)

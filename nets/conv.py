@@ -25,7 +25,7 @@ from numbers import Integral
 import numpy as np
 
 from . import init
-from .module import Module, check_array, default_generator
+from .module import Module, check_array, default_generator, float_dtype
 
 __all__ = ["Conv2d"]
 
@@ -69,6 +69,7 @@ class Conv2d(Module):
                  padding_mode: str = "zeros", bias: bool = True, *, generator: np.random.Generator | None = None,
                  dtype=np.float64) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)
         for name, value in (("in_channels", in_channels), ("out_channels", out_channels)):
             if isinstance(value, bool) or not isinstance(value, Integral):
                 raise TypeError(f"{name} must be an int, not {type(value).__name__}")

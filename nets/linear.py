@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import init
-from .module import Module, check_array, default_generator
+from .module import Module, check_array, default_generator, float_dtype
 
 __all__ = ["Linear"]
 
@@ -28,6 +28,7 @@ class Linear(Module):
     def __init__(self, in_features: int, out_features: int, bias: bool = True, *,
                  rng: np.random.Generator | None = None, dtype=np.float64) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)
         for name, value in (("in_features", in_features), ("out_features", out_features)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
                 raise TypeError(f"{name} must be an int, not {type(value).__name__}")

@@ -1,4 +1,10 @@
-"""Losses: softmax cross-entropy (PyTorch's CrossEntropyLoss) and mean squared error."""
+"""Losses: softmax cross-entropy (PyTorch's CrossEntropyLoss) and mean squared error.
+
+A float target of the other float dtype is accepted as PyTorch accepts it (the loss is computed
+in the wider dtype), and the gradient has the input's dtype, as torch's autograd gives; the mean
+over an empty batch, which PyTorch answers with NaN, is a ValueError naming the input; the sum
+over an empty batch is 0.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,6 +29,14 @@ def _reduction(value: str) -> str:
     if value not in _REDUCTIONS:
         raise ValueError(f"reduction must be one of {_REDUCTIONS}, not {value!r}")
     return value
+
+
+def _mean_scale(reduction: str, count: int, name: str) -> float:
+    if reduction == "sum":
+        return 1.0
+    if count == 0:
+        raise ValueError(f"{name} is empty: the mean over no elements is undefined (reduction='sum' gives 0)")
+    return 1.0 / count
 
 
 def _restore_scalar(loss: Module, grad_output) -> tuple:
@@ -54,12 +68,12 @@ class SoftmaxCrossEntropy(Module):
 
     def forward(self, logits: np.ndarray, target: np.ndarray) -> float:
         logits = check_array(logits, "logits", min_ndim=2)
-        if logits.ndim != 2:
-            raise ValueError(f"logits must have shape (N, C), not {logits.shape}")
+        if logits.ndim != 2 or logits.shape[1] == 0:
+            raise ValueError(f"logits must have shape (N, C) with C >= 1 classes, not {logits.shape}")
         targets = self._targets(target, logits)
+        scale = _mean_scale(self.reduction, logits.shape[0], "logits")
         log_p = log_softmax(logits)
         total = -(targets * log_p).sum()
-        scale = 1.0 / logits.shape[0] if self.reduction == "mean" else 1.0
         value = float(total * scale)
         self._save(_CECache(np.exp(log_p), targets, scale), value)
         return value
@@ -72,7 +86,7 @@ class SoftmaxCrossEntropy(Module):
         if np.issubdtype(target.dtype, np.integer):
             if target.shape != (n,):
                 raise ValueError(f"target of class indices must have shape ({n},), not {target.shape}")
-            if target.min() < 0 or target.max() >= c:
+            if n and (target.min() < 0 or target.max() >= c):
                 raise ValueError(f"target class indices must lie in [0, {c}), got {target.min()}..{target.max()}")
             onehot = np.zeros_like(logits)
             onehot[np.arange(n), target] = 1
@@ -93,6 +107,7 @@ class SoftmaxCrossEntropy(Module):
 class _MSECache:
     difference: np.ndarray
     scale: float
+    dtype: np.dtype
 
 
 class MSELoss(Module):
@@ -107,12 +122,13 @@ class MSELoss(Module):
         target = check_array(target, "target", min_ndim=0)
         if prediction.shape != target.shape:
             raise ValueError(f"target must have the input's shape {prediction.shape}, not {target.shape}")
+        scale = _mean_scale(self.reduction, prediction.size, "input")
         difference = prediction - target
-        scale = 1.0 / difference.size if self.reduction == "mean" else 1.0
         value = float((difference**2).sum() * scale)
-        self._save(_MSECache(difference, scale), value)
+        self._save(_MSECache(difference, scale, prediction.dtype), value)
         return value
 
     def backward(self, grad_output: float = 1.0) -> np.ndarray:
         cache, grad_output = _restore_scalar(self, grad_output)
-        return 2 * cache.difference * (cache.scale * grad_output)
+        gradient = 2 * cache.difference * (cache.scale * grad_output)
+        return gradient.astype(cache.dtype, copy=False)  # the input's dtype, whatever the target's

@@ -66,6 +66,8 @@ def mixup_pairs(inputs: np.ndarray, targets: np.ndarray, size: int, alpha: float
     targets = check_array(targets, "targets", min_ndim=2)
     if targets.shape[0] != inputs.shape[0]:
         raise ValueError(f"targets has {targets.shape[0]} rows, inputs {inputs.shape[0]}")
+    if inputs.shape[0] == 0:
+        raise ValueError("inputs has no rows to mix")
     size, alpha = _count("size", size), _positive("alpha", alpha)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, not {type(rng).__name__}")

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["Module", "manual_seed", "default_generator", "check_array", "no_grad", "is_grad_enabled"]
+__all__ = ["Module", "manual_seed", "default_generator", "check_array", "no_grad", "is_grad_enabled", "float_dtype"]
 
 _DEFAULT = np.random.default_rng(0)
 _GRAD_MODE = threading.local()
@@ -69,6 +69,18 @@ def check_array(value, name: str, *, min_ndim: int = 1, features: int | None = N
     if finite and not np.isfinite(value).all():
         raise ValueError(f"{name} contains NaN or infinite values")
     return value
+
+
+def float_dtype(dtype, name: str = "dtype") -> np.dtype:
+    """``dtype`` as a NumPy dtype if it is float32 or float64 (as a layer's parameters must be);
+    TypeError naming ``name`` for anything else (float16, an integer, complex, object, a typo)."""
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{name} must be float32 or float64, not {dtype!r}") from None
+    if resolved not in (np.float32, np.float64):
+        raise TypeError(f"{name} must be float32 or float64, not {resolved}")
+    return resolved
 
 
 class _Pending(NamedTuple):

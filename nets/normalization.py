@@ -22,7 +22,7 @@ from .fused_norm import (batch_norm_backward, batch_norm_eval, batch_norm_train,
                          layer_norm_backward, layer_norm_forward)
 from .graph import Graph, Node
 from .linear import Linear
-from .module import Module, check_array
+from .module import Module, check_array, float_dtype
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "StagedPass", "fold_batchnorm", "NORMALISATION_GRAPH",
            "EVAL_GRAPH"]
@@ -125,6 +125,7 @@ class _BatchNorm(_Normalisation):
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                  track_running_stats: bool = True, *, dtype=np.float64) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)
         if isinstance(num_features, bool) or not isinstance(num_features, Integral) or num_features <= 0:
             raise ValueError(f"num_features must be a positive integer, not {num_features!r}")
         if momentum is not None and (isinstance(momentum, bool) or not isinstance(momentum, Real)
@@ -178,7 +179,8 @@ class _BatchNorm(_Normalisation):
             y, fused = batch_norm_eval(x, self.buffers["running_mean"], self.buffers["running_var"], weight, bias,
                                        self.eps)
             return self._finish_forward(x, y, fused)
-        y, fused, mean, var = batch_norm_train(x, weight, bias, self.eps)
+        with np.errstate(invalid="ignore", over="ignore"):  # a NaN or inf input is named just below
+            y, fused, mean, var = batch_norm_train(x, weight, bias, self.eps)
         if not (np.isfinite(mean).all() and np.isfinite(var).all()):
             check_array(x, "input", min_ndim=0)  # names a NaN or infinity before the running statistics see it
         if self.training and self.track_running_stats:
@@ -223,6 +225,7 @@ class LayerNorm(_Normalisation):
     def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True, *,
                  dtype=np.float64) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)
         shape = (normalized_shape,) if isinstance(normalized_shape, Integral) else tuple(normalized_shape)
         if not shape or any(isinstance(s, bool) or not isinstance(s, Integral) or s <= 0 for s in shape):
             raise ValueError(f"normalized_shape must be positive integers, not {normalized_shape!r}")
@@ -246,7 +249,8 @@ class LayerNorm(_Normalisation):
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = self._checked(x)
         size = int(np.prod(self.normalized_shape))
-        y, fused = layer_norm_forward(x, size, self.params.get("weight"), self.params.get("bias"), self.eps)
+        with np.errstate(invalid="ignore", over="ignore"):  # a NaN or inf input is named just below
+            y, fused = layer_norm_forward(x, size, self.params.get("weight"), self.params.get("bias"), self.eps)
         if not (np.isfinite(fused.mean).all() and np.isfinite(fused.inv_std).all()):
             check_array(x, "input", min_ndim=0)
         return self._finish_forward(x, y, fused)
@@ -271,6 +275,9 @@ def fold_batchnorm(linear: Linear, batchnorm: BatchNorm1d) -> Linear:
     if not batchnorm.track_running_stats:
         raise ValueError("batchnorm keeps no running statistics (track_running_stats=False): nothing to fold")
     weight = linear.params["weight"]
+    if batchnorm.buffers["running_var"].dtype != weight.dtype:  # as calling one after the other would raise
+        raise TypeError(f"linear is {weight.dtype} but batchnorm is {batchnorm.buffers['running_var'].dtype}: "
+                        "fold layers of one dtype")
     gamma = batchnorm.params["weight"] if batchnorm.affine else np.ones(linear.out_features)
     beta = batchnorm.params["bias"] if batchnorm.affine else np.zeros(linear.out_features)
     scale = gamma / np.sqrt(batchnorm.buffers["running_var"] + batchnorm.eps)

@@ -67,6 +67,8 @@ def layer_statistics(model: Sequential, x: np.ndarray, grad_output: np.ndarray |
     ``grad_output`` (ones of the output's shape when None) recording the gradient reaching
     every Linear output. The model's gradients are zeroed first."""
     x = check_array(x, "x", min_ndim=2)
+    if x.shape[0] == 0:
+        raise ValueError("x has no rows: the statistics of an empty batch are undefined")
     linear_outputs, linear_layers = [], []
     h = x
     for module in model:
@@ -97,6 +99,8 @@ def layer_statistics(model: Sequential, x: np.ndarray, grad_output: np.ndarray |
 def linear_output_second_moments(model: Sequential, x: np.ndarray) -> np.ndarray:
     """Forward only (under no_grad): the mean of a² over batch and units at the output of every Linear layer."""
     h = check_array(x, "x", min_ndim=2)
+    if h.shape[0] == 0:
+        raise ValueError("x has no rows: the second moments of an empty batch are undefined")
     moments = []
     with no_grad():
         for module in model:
@@ -109,6 +113,8 @@ def linear_output_second_moments(model: Sequential, x: np.ndarray) -> np.ndarray
 def reinitialise(model: Sequential, initialiser: str | Callable, rng: np.random.Generator) -> Sequential:
     """Draw fresh weights for every Linear layer of ``model`` in place (biases to zero)."""
     if isinstance(initialiser, str):
+        if initialiser not in INITIALISERS:
+            raise ValueError(f"initialiser must be one of {sorted(INITIALISERS)} or a function, not {initialiser!r}")
         initialiser = INITIALISERS[initialiser]
     for module in model:
         if isinstance(module, Linear):

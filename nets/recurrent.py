@@ -12,7 +12,7 @@ from numbers import Integral
 
 import numpy as np
 
-from .module import Module, check_array, default_generator
+from .module import Module, check_array, default_generator, float_dtype
 
 __all__ = ["Cell", "RNNCell", "UGRNNCell", "Unrolled"]
 
@@ -78,6 +78,7 @@ class RNNCell(Cell):
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh", *,
                  generator: np.random.Generator | None = None, dtype=np.float64) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)
         self.input_size = _positive_int(input_size, "input_size")
         self.hidden_size = _positive_int(hidden_size, "hidden_size")
         if nonlinearity not in _NONLINEARITIES:
@@ -154,6 +155,7 @@ class UGRNNCell(Cell):
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *,
                  generator: np.random.Generator | None = None, dtype=np.float64) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)
         self.input_size = _positive_int(input_size, "input_size")
         self.hidden_size = _positive_int(hidden_size, "hidden_size")
         rng = default_generator() if generator is None else generator
@@ -175,7 +177,7 @@ class UGRNNCell(Cell):
 
     def forward(self, x: np.ndarray, h: np.ndarray | None = None) -> np.ndarray:
         x2, h2 = self._inputs(x, h)
-        f = 1.0 / (1.0 + np.exp(-self._preactivation("f", x2, h2)))
+        f = 0.5 * (1 + np.tanh(0.5 * self._preactivation("f", x2, h2)))  # the sigmoid, without overflow for large |z|
         d = np.tanh(self._preactivation("d", x2, h2))
         out = f * h2 + (1 - f) * d
         h_new = out.reshape(x.shape[:-1] + (self.hidden_size,))
