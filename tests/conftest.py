@@ -7,12 +7,21 @@ The suite runs on every core (pytest-xdist, ``-n auto --dist loadgroup`` in pypr
 runs it in one process). Tests that share work held by one process are kept on one worker by an
 ``xdist_group`` mark, so no worker repeats it: the verdict and power tests of one check in
 test_claims.py read one cached run, and the tests of a module with a module-scoped fixture (the
-solutions document, built once) go together.
+solutions document, built once) go together. Each worker keeps to one BLAS/OpenMP thread, as
+``montecarlo.parallel``'s workers do (W processes on W cores, not W x cores threads); this is set
+here, before NumPy is imported, and only when there are several workers.
 """
 import os
 
-import pytest
-from hypothesis import settings
+# montecarlo.parallel.SINGLE_THREAD_ENV, named here because importing it would import NumPy
+_SINGLE_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
+                      "NUMEXPR_NUM_THREADS")
+if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+    for _name in _SINGLE_THREAD_ENV:
+        os.environ.setdefault(_name, "1")
+
+import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
 settings.register_profile("default", derandomize=True)
 settings.register_profile("explore", derandomize=False, max_examples=200)
