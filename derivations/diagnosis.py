@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .equality import Comparison, _Budget, _interrupt_after, check_size, compare
+from .equality import Comparison, Limits, _Budget, _Clock, _interrupt_after, _witness, check_size, compare
 
 __all__ = ["Diagnosis", "diagnose", "diagnose_claim", "catalogue_expression", "KINDS"]
 
@@ -112,8 +112,23 @@ def _equal(timer: _Timer, a, b) -> bool:
         return False
     try:
         check_size(a), check_size(b)
+        if _differ_at_a_point(a, b, seconds):
+            return False
         return compare(a, b, seconds=seconds).equal
     except (ValueError, TypeError):
+        return False
+
+
+def _differ_at_a_point(a, b, seconds: float) -> bool:
+    """True when ``compare``'s own witness search (its points, its seed) finds a point where the
+    scalar sides differ: then ``compare`` cannot prove them equal, and the no is had without the
+    simplification it tries first. Most relations tried are wrong, so this is the common answer."""
+    a, b = sp.sympify(a), sp.sympify(b)
+    if not (isinstance(a, sp.Expr) and isinstance(b, sp.Expr)):
+        return False
+    try:
+        return isinstance(_witness(a, b, Limits(seconds=seconds), _Clock(seconds), 0), Comparison)
+    except _Budget:
         return False
 
 
@@ -405,7 +420,8 @@ def diagnose_claim(claim_id: str, candidate, *, comparison: Comparison | None = 
         return None
     for text, _kind, _detail, slip in entry.get("wrong", ()):
         try:
-            if compare(catalogue_expression(claim_id, text), candidate, seconds=0.5).equal:
+            planted = catalogue_expression(claim_id, text)
+            if not _differ_at_a_point(planted, candidate, 0.5) and compare(planted, candidate, seconds=0.5).equal:
                 found.slip = slip
                 break
         except (ValueError, TypeError, SyntaxError):

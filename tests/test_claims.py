@@ -8,7 +8,10 @@ import derivations
 from montecarlo.checks import checks_of, declared_checks, run_check
 from montecarlo.stats import RELATIVE_ERROR
 
-CASES = [(claim_id, kind) for claim_id in derivations.catalog() for kind in checks_of(claim_id)]
+# From the claims' records, which build no derivation (collection stays cheap on every xdist worker);
+# test_every_claim_lists_the_checks_it_has holds them to the checks of the built derivations.
+CASES = [(claim_id, kind) for claim_id in derivations.catalog() for kind in "SMFN"
+         if kind in derivations.info(claim_id).checks]
 IDS = [f"{c}-{k}" for c, k in CASES]
 
 
@@ -21,6 +24,7 @@ def _result(claim_id, kind):
 def test_every_claim_lists_the_checks_it_has():
     for claim_id in derivations.catalog():
         assert "".join(checks_of(claim_id)) == "".join(k for k in "SMFN" if k in derivations.get(claim_id).checks)
+    assert CASES == [(claim_id, kind) for claim_id in derivations.catalog() for kind in checks_of(claim_id)]
 
 
 @pytest.mark.parametrize(("claim_id", "kind"), CASES, ids=IDS)

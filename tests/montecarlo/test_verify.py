@@ -6,6 +6,7 @@ import sympy as sp
 import derivations
 import montecarlo
 from derivations import Comparison
+from montecarlo.checks import checks_of
 from montecarlo.verify import CandidateReport, example_candidate
 
 
@@ -45,8 +46,12 @@ def test_a_candidate_of_the_wrong_shape_or_not_finite_is_refused_never_accepted(
 
 @pytest.mark.parametrize("claim_id", list(derivations.catalog()))
 def test_the_example_candidate_that_show_prints_is_accepted(claim_id):
+    """Proved equal, and simulated without a rejection by every check that judges candidates
+    (test_power's derived-answer test for init.he_variance, in ``-m slow``, is this one)."""
     report = montecarlo.verify(claim_id, example_candidate(claim_id))
     assert report.verdict == "accepted" and report.accepted and not report.rejected
+    simulated = any(check.judges_candidates for check in checks_of(claim_id).values())
+    assert report.symbolic_equal is True and report.numeric_rejected is (False if simulated else None), report.notes
 
 
 def test_a_matrix_candidate_off_in_one_entry_is_rejected_with_its_witness():
