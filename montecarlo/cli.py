@@ -13,7 +13,9 @@ import fnmatch
 import json
 import os
 import re
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -485,7 +487,13 @@ def _quiet_pipe() -> int:
     return 141
 
 
+def _terminated(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM ends a run as Ctrl-C does: worker processes stopped, exit 130
+
+
 def main(argv: list[str] | None = None) -> int:
+    if argv is None and threading.current_thread() is threading.main_thread():  # run as the program
+        signal.signal(signal.SIGTERM, _terminated)
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = _parser().parse_args(_leading_minus(argv))

@@ -100,8 +100,21 @@ def executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Executo
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
     try:
         yield pool
-    finally:
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM, an error): stop the workers now, leave no orphan
+        _terminate(pool)
+        raise
+    else:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # CPython's pool keeps them there
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
 
 
 def run_tasks(fn: Callable, tasks: Sequence[tuple], *, workers: int = 1, scheduler: str | None = None,

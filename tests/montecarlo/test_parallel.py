@@ -82,3 +82,32 @@ def test_the_command_refuses_bad_parallel_options(argv, message, capsys):
     assert main(["verify", "optim.l2_gradient", *argv]) == 2
     captured = capsys.readouterr()
     assert message in captured.err and captured.err.count("\n") == 1 and captured.out == ""
+
+
+def test_a_terminated_run_stops_its_worker_processes(tmp_path):
+    """SIGTERM ends `dlproofs calibrate --workers 2` as Ctrl-C does (exit 130) and leaves no orphan."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    psutil = pytest.importorskip("psutil")
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-c", "import sys; from montecarlo.cli import main; sys.exit(main())", "calibrate",
+               "init.node_statistics", "--seeds", "4", "--workers", "2", "-o", str(tmp_path / "c.jsonl")]
+    run = subprocess.Popen(command, cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    children = []
+    for _ in range(600):  # the pool's workers start within a few seconds, however loaded the machine
+        children = [c for c in psutil.Process(run.pid).children(recursive=True) if "spawn_main" in " ".join(c.cmdline())]
+        if len(children) == 2 or run.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert len(children) == 2, "the pool's two workers did not start"
+    run.send_signal(signal.SIGTERM)
+    assert run.wait(timeout=60) == 130
+    assert "interrupted" in run.stderr.read().decode()
+    gone, alive = psutil.wait_procs(children, timeout=30)
+    assert not alive
