@@ -193,3 +193,16 @@ def test_hint_gives_one_step_as_its_reason(capsys):
     assert code == 0 and "step 4 of 4" in out and "next:" not in out
     code, _, err = run(capsys, "hint", "init.preact_var", "--step", "5")
     assert code == 2 and "step must be" in err
+
+
+def test_list_and_help_load_no_check_module():
+    """`dlproofs list` and `--help` read records: no topic module of the checks, no nets, no SciPy stats."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    probe = ("import sys; from montecarlo.cli import main; main(['list']); main(['--help']); "
+             "print(sorted(m for m in sys.modules if m.startswith(('montecarlo.checks.', 'nets', 'scipy.stats'))))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "['montecarlo.checks.base']"

@@ -31,6 +31,7 @@ the test's level (a union bound), so the false-alarm probability stays within it
 """
 from __future__ import annotations
 
+import importlib
 import math
 import time
 import zlib
@@ -48,7 +49,7 @@ from ..stats import (
 )
 
 __all__ = [
-    "KINDS", "Statistic", "Case", "NetworkCase", "Check", "declare", "checks_of", "declared_of", "declared_checks", "registered_claims",
+    "KINDS", "Statistic", "Case", "NetworkCase", "Check", "declare", "declare_all", "checks_of", "declared_of", "declared_checks", "registered_claims",
     "total_tests", "alpha_per_test", "run_check", "run_case", "run_networks", "value_at", "stream",
 ]
 
@@ -192,6 +193,25 @@ class Check:
 
 
 _REGISTRY: dict[str, dict[str, Check]] = {}
+_LOADING = {"done": False, "busy": False}
+
+
+def declare_all() -> None:
+    """Import every topic module of ``montecarlo.checks`` (each declares its checks), once.
+
+    The registry's readers call it, so importing the package costs nothing until a check is
+    needed: ``dlproofs list`` and ``--help`` load no topic module (nor SciPy's stats, nor nets)."""
+    if _LOADING["done"] or _LOADING["busy"]:
+        return
+    _LOADING["busy"] = True
+    try:
+        from . import TOPICS
+
+        for topic in TOPICS:
+            importlib.import_module(f"{__package__}.{topic}")
+    finally:
+        _LOADING["busy"] = False
+    _LOADING["done"] = True
 
 
 def declare(claim_id: str, kind: str, *, cases: Sequence[Case] = (), networks: Sequence[NetworkCase] = (),
@@ -252,6 +272,7 @@ def _symbolic(derivation: Derivation, rng, seed: int) -> list[Evidence]:
 def checks_of(claim_id: str) -> dict[str, Check]:
     """The checks of a claim by kind, in the order S, M, F, N; S comes from the derivation."""
     derivation = get(claim_id)
+    declare_all()
     found = dict(_REGISTRY.get(claim_id, {}))
     if "S" in derivation.checks:
         found["S"] = Check(claim_id, "S", run=_symbolic)
@@ -263,15 +284,18 @@ def checks_of(claim_id: str) -> dict[str, Check]:
 
 def declared_of(claim_id: str) -> dict[str, Check]:
     """The declared checks (M, F, N) of a claim by kind, without building its derivation."""
+    declare_all()
     return dict(_REGISTRY.get(claim_id, {}))
 
 
 def registered_claims() -> list[str]:
+    declare_all()
     return list(_REGISTRY)
 
 
 def declared_checks() -> list[Check]:
     """Every declared check (S excluded), in declaration order."""
+    declare_all()
     return [check for by_kind in _REGISTRY.values() for check in by_kind.values()]
 
 

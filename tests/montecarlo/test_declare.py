@@ -21,6 +21,7 @@ def _two_statistics(derivation, rng, count):
 @pytest.fixture
 def registry(monkeypatch):
     """A private copy of the registry, so declarations made here leave the catalogue's alone."""
+    base.declare_all()
     copy = {claim: dict(by_kind) for claim, by_kind in base._REGISTRY.items()}
     monkeypatch.setattr(base, "_REGISTRY", copy)
     return copy
