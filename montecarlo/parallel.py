@@ -96,15 +96,17 @@ def executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Executo
     if workers == 1:
         yield _InProcess()
         return
+    # The pool starts its processes at the first submit, so the children's one-thread environment
+    # must hold for the pool's whole life, not only while it is made.
     with _single_threaded_children():
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        yield pool
-    except BaseException:  # interrupted (Ctrl-C, SIGTERM, an error): stop the workers now, leave no orphan
-        _terminate(pool)
-        raise
-    else:
-        pool.shutdown(wait=True, cancel_futures=True)
+        try:
+            yield pool
+        except BaseException:  # interrupted (Ctrl-C, SIGTERM, an error): stop the workers now, leave no orphan
+            _terminate(pool)
+            raise
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
