@@ -1,7 +1,7 @@
 """Wall time of whole commands at W = 1 and W = 2 workers: `dlproofs verify` on every claim and
 `dlproofs calibrate` per seed; optionally the default `pytest`.
 
-Run: python benchmarks/parallel_walltime.py [--rounds R] [--calibrate-seeds K] [--pytest] [PATTERN ...]
+Run: python benchmarks/parallel_walltime.py [--rounds R] [--calibrate-seeds K] [--no-verify] [--pytest] [PATTERN ...]
 
 Each command runs as its own process from this checkout (`python -m montecarlo.cli`), W = 1 and
 W = 2 in turn (A B A B ... for R rounds), so a drift in the machine's speed hits both; the
@@ -48,9 +48,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--calibrate-seeds", type=int, default=2, metavar="K", help="0 skips calibrate")
     parser.add_argument("--pytest", action="store_true", help="also time the default pytest once")
+    parser.add_argument("--no-verify", action="store_true", help="skip the verify pair")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}; {os.cpu_count()} cores", flush=True)
-    paired("verify", lambda w: ["montecarlo.cli", "verify", *args.patterns, "--workers", str(w)], args.rounds)
+    if not args.no_verify:
+        paired("verify", lambda w: ["montecarlo.cli", "verify", *args.patterns, "--workers", str(w)], args.rounds)
     if args.calibrate_seeds:
         with tempfile.TemporaryDirectory() as folder:
             counter = iter(range(10**6))

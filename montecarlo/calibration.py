@@ -18,10 +18,11 @@ later be extended to more seeds). It reports:
 - "undecided" results (an ordering neither shown nor contradicted) separately: neither a pass
   nor a false alarm, but a lack of power at this scale.
 
-Each (claim, kind, seed) is one task, one line of a JSON-lines file written as it finishes, so
-an interrupted run resumes where it stopped. The first line records the base seed (a file of
-another base seed is refused); each record its check's ``signature`` (a record of a check that
-has changed since is stale and runs again) and the level it ran at (``outcome_at``).
+Each (claim, kind, seed) is one line of a JSON-lines file, written as its task (one check on
+SEEDS_PER_TASK seeds) finishes, so an interrupted run resumes where it stopped. The first line
+records the base seed (a file of another base seed is refused); each record its check's
+``signature`` (a record of a check that has changed since is stale and runs again) and the level
+it ran at (``outcome_at``).
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ import numpy as np
 
 from .checks.base import alpha_per_test, declared_of, run_check
 from .evidence import combined_outcome
+from .verify import check_cost
 from .parallel import check_workers, run_tasks
 from .stats import FAMILY_ALPHA
 
@@ -47,6 +49,7 @@ __all__ = ["replicate_seeds", "calibrate", "summarise", "read_records", "clopper
 
 FORMAT = 1
 CONFIDENCE = 0.95
+SEEDS_PER_TASK = 4  # a worker builds a claim's derivation once for this many seeds
 
 
 def replicate_seeds(base_seed: int, count: int) -> list[int]:
@@ -80,13 +83,18 @@ def signature(claim_id: str, kind: str) -> str:
     return hashlib.sha256(repr(items).encode()).hexdigest()[:12]
 
 
-def _task(claim_id: str, kind: str, seed_index: int, seed: int) -> dict:
-    result = run_check(claim_id, kind, seed=seed)
-    tests = [[e.outcome[0], None if e.p_value is None else float(f"{e.p_value:.6g}"), int(e.target is not None)]
-             for e in result.evidence]
-    return {"claim": claim_id, "kind": kind, "seed_index": seed_index, "seed": seed, "level": alpha_per_test(),
-            "signature": signature(claim_id, kind), "outcome": result.outcome, "seconds": round(result.seconds, 3),
-            "tests": tests}
+def _task(claim_id: str, kind: str, seeds: tuple[tuple[int, int], ...]) -> list[dict]:
+    """The records of one check on several (seed index, seed) pairs: one task, so a worker builds
+    the claim's derivation once for all of them."""
+    records = []
+    for seed_index, seed in seeds:
+        result = run_check(claim_id, kind, seed=seed)
+        tests = [[e.outcome[0], None if e.p_value is None else float(f"{e.p_value:.6g}"), int(e.target is not None)]
+                 for e in result.evidence]
+        records.append({"claim": claim_id, "kind": kind, "seed_index": seed_index, "seed": seed,
+                        "level": alpha_per_test(), "signature": signature(claim_id, kind), "outcome": result.outcome,
+                        "seconds": round(result.seconds, 3), "tests": tests})
+    return records
 
 
 def outcome_at(record: dict, level: float) -> str:
@@ -172,21 +180,29 @@ def calibrate(ids: Sequence[str], *, seeds: int, base_seed: int = 0, kinds: str 
     current = {key: signature(*key) for key in checks}
     records = [r for r in records if current.get((r["claim"], r["kind"]), r.get("signature")) == r.get("signature")]
     done = {(r["claim"], r["kind"], r["seed_index"]) for r in records}
-    tasks = [(c, k, i, seed_values[i]) for i in range(seeds) for c, k in checks if (c, k, i) not in done]
+    tasks = []  # SEEDS_PER_TASK seeds of one check per task; the seeds in order, the costliest checks first
+    for first in range(0, seeds, SEEDS_PER_TASK):
+        group = [(c, k, tuple((i, seed_values[i]) for i in range(first, min(seeds, first + SEEDS_PER_TASK))
+                              if (c, k, i) not in done)) for c, k in checks]
+        tasks += sorted((task for task in group if task[2]), key=lambda task: -check_cost(task[0], task[1]))
+    wanted_records = sum(len(task[2]) for task in tasks)
     started = time.perf_counter()
+    count = 0
     try:
-        for count, (_, record) in enumerate(run_tasks(_task, tasks, workers=workers, scheduler=scheduler), start=1):
-            handle.write(json.dumps(record) + "\n")
+        for _, finished in run_tasks(_task, tasks, workers=workers, scheduler=scheduler):
+            for record in finished:
+                handle.write(json.dumps(record) + "\n")
+                records.append(record)
+                count += 1
             handle.flush()
-            records.append(record)
             if progress:
-                progress(f"[{count}/{len(tasks)}] seed {record['seed_index']} {record['claim']} {record['kind']} "
-                         f"{record['outcome']} ({time.perf_counter() - started:.0f} s)")
+                progress(f"[{count}/{wanted_records}] {record['claim']} {record['kind']} up to seed {record['seed_index']}: "
+                         f"{', '.join(sorted({r['outcome'] for r in finished}))} ({time.perf_counter() - started:.0f} s)")
     finally:
         handle.close()
     wanted = set(checks)
     chosen = [r for r in records if (r["claim"], r["kind"]) in wanted and r["seed_index"] < seeds]
-    return summarise(chosen, checks, seeds, ran=len(tasks), seconds=time.perf_counter() - started,
+    return summarise(chosen, checks, seeds, ran=count, seconds=time.perf_counter() - started,
                      level=alpha_per_test())
 
 
