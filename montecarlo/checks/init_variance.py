@@ -74,7 +74,9 @@ declare("init.preact_symmetric", "M", cases=[
 
 def _relu_square_of(family: str, variance: float):
     def draw(rng, size, value):
-        return np.maximum(samplers.symmetric(rng, family, variance, size), 0) ** 2
+        a = samplers.symmetric(rng, family, variance, size)
+        np.maximum(a, 0, out=a)  # relu(a)², in place: the draws' own array, no temporaries
+        return np.multiply(a, a, out=a)
     return draw
 
 
