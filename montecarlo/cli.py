@@ -107,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     mutants.add_argument("--json", action="store_true")
     figures = sub.add_parser("figures", help="write the figures (PDF and PNG; the BN graph as DOT and TikZ)")
     figures.add_argument("-o", "--output", required=True, metavar="DIR")
+    figures.add_argument("names", nargs="*", metavar="NAME", help="only these figures (default: all)")
     figures.add_argument("--seed", type=int)
     latex = sub.add_parser("latex", help="write the solutions document (LaTeX; --pdf compiles it)")
     latex.add_argument("-o", "--output", required=True, metavar="FILE", help="the .tex to write")
@@ -409,10 +410,14 @@ def _figures(args) -> int:
     if importlib.util.find_spec("matplotlib") is None:
         raise MissingDependency("figures need matplotlib: pip install 'dlproofs[plots]' "
                                 "(from a checkout: pip install '.[plots]')")
-    from .figures import write_figures
+    from .figures import registered, write_figures
 
+    known = [f.name for f in registered()]
+    unknown = [name for name in args.names if name not in known]
+    if unknown:
+        raise UsageError(f"no figure named {', '.join(unknown)}; the figures are {', '.join(known)}")
     try:
-        written = write_figures(args.output, args.seed, progress=_progress)
+        written = write_figures(args.output, args.seed, names=args.names or None, progress=_progress)
     except OSError as error:
         raise UsageError(f"cannot write to {args.output}: {error.strerror}") from None
     for path in written:

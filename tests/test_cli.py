@@ -89,11 +89,13 @@ def test_show_prints_the_steps_and_the_result(capsys):
 
 
 def test_figures_writes_the_graph_and_the_node_statistics(capsys, tmp_path):
-    code, out, err = run(capsys, "figures", "-o", str(tmp_path))
-    assert code == 0 and "figure node_statistics" in err
+    code, out, err = run(capsys, "figures", "-o", str(tmp_path), "bn_graph", "node_statistics")
+    assert code == 0 and "figure node_statistics" in err  # every figure is drawn by test_solutions' document
     assert {"bn_graph.dot", "bn_graph.tex", "node_statistics.png", "node_statistics.pdf"} <= {
         p.name for p in tmp_path.iterdir()}
     assert (tmp_path / "node_statistics.png").stat().st_size > 10_000
+    code, out, err = run(capsys, "figures", "-o", str(tmp_path), "no_such_figure")
+    assert code == 2 and "no figure named no_such_figure; the figures are" in err
 
 
 def test_show_prints_no_raw_latex_for_any_claim(capsys):
