@@ -26,10 +26,15 @@ it ran at (``outcome_at``).
 """
 from __future__ import annotations
 
+import ast
+import functools
 import hashlib
+import importlib
+import inspect
 import json
 import math
 import os
+import textwrap
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -71,15 +76,83 @@ def clopper_pearson(failures: int, trials: int, confidence: float = CONFIDENCE) 
     return low, high
 
 
+# The shared machinery whose code decides a check's numbers: a change to any of these reruns every check.
+# Code whose results are equal to round-off by contract (StreamingMoments.update and its sums, the
+# chunking of base._draws: each tested against a two-pass reference) is left out, so making it faster
+# does not throw away a calibration.
+SHARED_MACHINERY = (
+    "montecarlo.stats:Estimate", "montecarlo.stats:StreamingMoments._central",
+    "montecarlo.stats:StreamingMoments.mean_estimate", "montecarlo.stats:StreamingMoments.variance_estimate",
+    "montecarlo.stats:t_quantile", "montecarlo.stats:t_critical", "montecarlo.stats:required_samples",
+    "montecarlo.stats:detectable_error", "montecarlo.stats:z_test", "montecarlo.checks.base:stream",
+    "montecarlo.checks.base:run_case", "montecarlo.checks.base:run_networks", "montecarlo.checks.base:_judged",
+    "montecarlo.checks.base:_mean", "montecarlo.checks.base:_network_rows", "montecarlo.finite_diff:gradient_error",
+    "montecarlo.finite_diff:_extrapolated", "montecarlo.finite_diff:relative_error",
+)
+SHARED_CONSTANTS = ("montecarlo.stats:FAMILY_ALPHA", "montecarlo.stats:POWER", "montecarlo.stats:NORMAL_DOF",
+                    "montecarlo.checks.base:PILOT_SAMPLES", "montecarlo.checks.base:PILOT_MARGIN",
+                    "montecarlo.checks.base:MAX_NUMBERS", "montecarlo.finite_diff:RTOL",
+                    "montecarlo.finite_diff:DIRECTIONS")
+
+
+def _code(node: ast.AST) -> str:
+    """The AST of ``node`` without its docstrings: comments and prose do not change a signature."""
+    for child in ast.walk(node):
+        body = getattr(child, "body", None)
+        if (isinstance(child, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body
+                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)):
+            child.body = body[1:] or [ast.Pass()]
+    return ast.dump(node, annotate_fields=False)
+
+
+@functools.lru_cache(maxsize=None)
+def _module_code(name: str) -> str:
+    module = importlib.import_module(name)
+    return hashlib.sha256(_code(ast.parse(inspect.getsource(module))).encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def _shared_code() -> str:
+    parts = []
+    for path in SHARED_MACHINERY:
+        module, _, qualified = path.partition(":")
+        target = importlib.import_module(module)
+        for name in qualified.split("."):
+            target = getattr(target, name)
+        parts.append(_code(ast.parse(textwrap.dedent(inspect.getsource(target)))))
+    for path in SHARED_CONSTANTS:
+        module, _, name = path.partition(":")
+        parts.append(f"{path}={getattr(importlib.import_module(module), name)!r}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _modules_of(claim_id: str, check) -> list[str]:
+    """The modules whose code a check runs: those defining its callables, and its claim's derivation
+    (the shared machinery's modules, whose deciding functions _shared_code covers, aside)."""
+    from derivations.core import _BUILDERS
+
+    functions = [check.run, check.judge, _BUILDERS[claim_id]]
+    functions += [f for c in check.cases for f in (c.draw, c.claimed)]
+    functions += [f for n in check.networks for f in (n.networks, n.claimed)]
+    shared = {path.partition(":")[0] for path in SHARED_MACHINERY}
+    return sorted({f.__module__ for f in functions if f is not None and getattr(f, "__module__", None)} - shared)
+
+
 def signature(claim_id: str, kind: str) -> str:
-    """A short hash of what a declared check tests: its cases' and network cases' labels, points,
-    statistics and targets, and whether it has a run. A record made under another signature is
-    stale (the check changed) and runs again."""
+    """A short hash of what a declared check tests and of the code that tests it: its cases' and
+    network cases' labels, points, statistics and targets, whether it has a run, the code (docstrings
+    and comments aside) of the modules defining its callables and its claim's derivation, and of the
+    shared machinery (SHARED_MACHINERY, SHARED_CONSTANTS). A record made under another signature is
+    stale (the check changed) and runs again. Not covered: the ``nets`` package and helpers of other
+    modules that a check's code calls; a change there that moves results needs a fresh file."""
     check = declared_of(claim_id)[kind]
-    items = [("case", c.label, sorted(c.point.items()), c.statistic, c.value_key, c.target) for c in check.cases]
+    items = [("check", claim_id, kind)]
+    items += [("case", c.label, sorted(c.point.items()), c.statistic, c.value_key, c.target) for c in check.cases]
     items += [("networks", n.label, sorted(n.point.items()), [(t.label, t.target) for t in n.statistics])
               for n in check.networks]
     items.append(("run", check.run is not None))
+    items.append(("code", [(m, _module_code(m)) for m in _modules_of(claim_id, check)], _shared_code()))
     return hashlib.sha256(repr(items).encode()).hexdigest()[:12]
 
 

@@ -440,12 +440,14 @@ def _network_rows(case: NetworkCase, derivation: Derivation, rng: np.random.Gene
 def _judged(derivation: Derivation, kind: str, label: str, estimate: Estimate, claimed: float, level: float,
             scale: float, target: float, seed: int, start: float, point: Mapping, estimator: str,
             details: dict) -> Evidence:
-    """Evidence for the two-sided z-test of H0: the estimated quantity equals ``claimed`` at ``level``;
+    """Evidence for the two-sided studentised test of H0: the estimated quantity equals ``claimed`` at
+    ``level`` (Student t with the estimate's degrees of freedom);
     ``scale`` is what the detectable error and the target are relative to."""
     z, p = z_test(estimate, claimed)
     return Evidence(
         derivation.id, kind, label, bool(p >= level), point=dict(point), estimator=estimator,
         estimate=estimate.value, std_error=estimate.std_error, ci=estimate.interval(level), claimed=claimed,
-        statistic=z, p_value=p, alpha=level, detectable_error=detectable_error(estimate.std_error, scale, level),
+        statistic=z, p_value=p, alpha=level,
+        detectable_error=detectable_error(estimate.std_error, scale, level, dof=estimate.dof),
         target=target, samples=estimate.samples, seed=seed, seconds=time.perf_counter() - start, details=details,
     )

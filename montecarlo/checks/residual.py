@@ -389,11 +389,14 @@ def _limit_behaviour(derivation, rng, seed):
     stacks = {depth: conv_stack(channels, kernel, depth, "circular", rng) for depth in (1, 3)}
     directions = {depth: [rng.standard_normal(l.weight.shape) for l in layers] for depth, layers in stacks.items()}
 
-    def grad_at(scale, activation=None, sign=1.0, depth=3, layer=1):
-        layers = stacks[depth]
-        for lay, u in zip(layers, directions[depth]):
+    def set_weights(scale, sign=1.0, depth=3):
+        for lay, u in zip(stacks[depth], directions[depth]):
             lay.weight[...] = sign * scale * u
             lay.zero_grad()
+
+    def grad_at(scale, activation=None, sign=1.0, depth=3, layer=1):
+        layers = stacks[depth]
+        set_weights(scale, sign, depth)
         states = residual_forward(layers, x0, activation=activation)
         residual_backward(layers, states, v, activation=activation)
         return layers[layer].grads["weight"].copy()
@@ -414,13 +417,18 @@ def _limit_behaviour(derivation, rng, seed):
         f"{apart:.2f} of the linear limit (each settled to {settled:.0e}); they add up to it ({adds_up:.0e})",
         bool(apart > 0.1 and settled < 1e-3 and adds_up < 1e-3), estimator="relative max difference", estimate=apart,
         seed=seed, details={"settled_along_U": settled, "sum_minus_linear_limit": adds_up}))
-    one_layer = _relative(grad_at(1e-6, "outer", depth=1, layer=0), grad_at(1e-6, "outer", -1.0, depth=1, layer=0))
+    # the limit's mask is 1[x^0 > 0] only once t |conv_U(x^0)| < min |x^0|: take t a quarter of that
+    # scale (at most 1e-6), so an entry of x^0 near 0 cannot flip the mask along U or -U
+    set_weights(1.0, depth=1)
+    reach = np.abs(residual_forward(stacks[1], x0)[-1] - x0).max()  # max |conv_U(x^0)|
+    t_one = float(min(1e-6, 0.25 * np.abs(x0).min() / max(reach, np.finfo(float).tiny)))
+    one_layer = _relative(grad_at(t_one, "outer", depth=1, layer=0), grad_at(t_one, "outer", -1.0, depth=1, layer=0))
     deeper = _relative(grad_at(1e-6, "outer"), grad_at(1e-6, "outer", -1.0))
     evidence.append(Evidence(
         derivation.id, "N", f"ReLU around the sum: along U and -U W^0.grad of one layer agrees to {one_layer:.0e} "
-        f"(mask 1[x^0 > 0]); W^1.grad of three layers differs by {deeper:.2f} (relu leaves exact zeros)",
-        bool(one_layer < 1e-3 and deeper > 0.1), estimator="relative max difference", estimate=deeper, seed=seed,
-        details={"one_layer": one_layer, "three_layers": deeper}))
+        f"(mask 1[x^0 > 0], t = {t_one:.0e}); W^1.grad of three layers differs by {deeper:.2f} (relu leaves exact "
+        "zeros)", bool(one_layer < 1e-3 and deeper > 0.1), estimator="relative max difference", estimate=deeper,
+        seed=seed, details={"one_layer": one_layer, "three_layers": deeper, "one_layer_t": t_one}))
     return evidence
 
 

@@ -7,20 +7,25 @@ the largest gradient (a unit dead on the whole batch has none, and could not tel
 runs (nothing counted). Bounds: a loss or gradient recomputed after B differs from the one
 before only by the order of float sums, a few ε relative: ROUND = 1e-12 leaves a margin of
 10⁴; a finite-difference check passes below finite_diff.RTOL = 1e-7; a wrong map (B in place
-of B^{−T}) is off by O(1), so WRONG = 0.1.
+of B^{−T}) is off by O(1), so WRONG = 0.1. The batch is drawn clear of ReLU kinks: every hidden
+pre-activation lies farther from 0 than a difference step can move it (about one batch in 100 is
+not, and is replaced by the next draw); differences across a kink would compare a one-sided slope.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 import nets
 from ..evidence import Evidence
-from ..finite_diff import fd_evidence, gradient_error, relative_error
+from ..finite_diff import EPS, fd_evidence, gradient_error, relative_error
 from .base import declare
 
 ROUND = 1e-12
 WRONG = 0.1
 SCALE = 2.0  # a power of 2: scaling by it and back is exact in floating point
+KINK_ATTEMPTS = 20  # batches tried for one clear of kinks; one in about 100 is not
 
 
 def _net(rng, hidden=nets.ReLU):
@@ -73,9 +78,41 @@ def _flat(d: dict) -> np.ndarray:
     return np.concatenate([v.ravel() for v in d.values()])
 
 
+def _kink_margin(params: dict, x: np.ndarray) -> float:
+    """min |pre-activation| of the hidden ReLUs over the batch: f is smooth within this distance."""
+    return float(np.abs(x @ params["0.weight"].T + params["0.bias"]).min(initial=np.inf))
+
+
+def _difference_reach(params: dict, x: np.ndarray) -> float:
+    """A bound on how far a difference step moves a hidden pre-activation z = W x + b: finite_diff
+    steps by at most h = ε^{1/3} max(1, |p|) along a direction of norm at most √(entries) (one
+    coordinate in the full mode), so |Δz| ≤ h √(entries) ‖(x, 1)‖. Only layer 0 moves z."""
+    biggest = max(1.0, float(np.abs(params["0.weight"]).max()), float(np.abs(params["0.bias"]).max()))
+    entries = params["0.weight"].size
+    return EPS ** (1 / 3) * biggest * math.sqrt(entries) * float(np.sqrt((x**2).sum(axis=1) + 1).max())
+
+
+def _batch_clear_of_kinks(model, rng, attempts: int = KINK_ATTEMPTS):
+    """A batch on which the ReLU net is differentiable within every difference step at w and at Bw
+    (the claim is about gradients; a kink inside a step makes the differences meaningless). The
+    rescaling by SCALE = 2 doubles one unit's pre-activations and parameters, so the margin at w is
+    required to exceed the reach at parameters doubled. None when no batch of ``attempts`` is clear."""
+    params = model.parameters()
+    doubled = {k: SCALE * v for k, v in params.items()}
+    for _ in range(attempts):
+        x, y = nets.data.gaussian_blobs(32, 3, 4, rng=rng)
+        if _kink_margin(params, x) > _difference_reach(doubled, x):
+            return x, y
+    return None
+
+
 def _equivariance(derivation, rng, seed):
-    x, y = nets.data.gaussian_blobs(32, 3, 4, rng=rng)
     model = _net(rng)
+    batch = _batch_clear_of_kinks(model, rng)
+    if batch is None:
+        return [Evidence(derivation.id, "F", f"no batch of {KINK_ATTEMPTS} clear of ReLU kinks within a difference step",
+                         False, undecided=True, seed=seed)]
+    x, y = batch
     w = {k: v.copy() for k, v in model.parameters().items()}
     loss_w, grad_w = _loss_and_gradient(model, w, x, y)
     unit = _liveliest_unit(grad_w)  # rescaling a unit dead on the batch could not tell B from B^-T

@@ -8,7 +8,7 @@ import pytest
 
 from montecarlo import calibration
 from montecarlo.calibration import calibrate, clopper_pearson, outcome_at, read_records, replicate_seeds, summarise
-from montecarlo.checks.base import alpha_per_test
+from montecarlo.checks.base import alpha_per_test, declared_of
 from montecarlo.cli import main
 
 CHEAP = ["init.preact_symmetric", "bn.scale_invariance", "optim.l2_gradient"]  # M, N and F, well under a second
@@ -131,3 +131,32 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, capsys, tmp_path):
 def test_an_output_that_cannot_be_written_is_exit_2(capsys, tmp_path):
     assert main(["calibrate", "optim.l2_gradient", "--seeds", "1", "-o", str(tmp_path / "no" / "x.jsonl")]) == 2
     assert "cannot use --output" in capsys.readouterr().err
+
+
+def test_the_signature_follows_code_not_prose():
+    import ast
+
+    from montecarlo.calibration import _code
+
+    base = 'def draw(rng, size):\n    """Draws."""\n    return rng.random(size) < 0.8  # keep\n'
+    prose = 'def draw(rng, size):\n    """Draws, reworded."""\n    # a comment\n    return rng.random(size) < 0.8\n'
+    changed = 'def draw(rng, size):\n    """Draws."""\n    return rng.random(size) <= 0.8\n'
+    assert _code(ast.parse(base)) == _code(ast.parse(prose))
+    assert _code(ast.parse(base)) != _code(ast.parse(changed))
+
+
+def test_the_signature_covers_the_check_module_the_derivation_and_the_shared_tests(monkeypatch):
+    from montecarlo import calibration
+
+    before = calibration.signature("dropout.inverted_scaling", "M")
+    assert calibration._modules_of("dropout.inverted_scaling", declared_of("dropout.inverted_scaling")["M"]) == [
+        "derivations.dropout", "montecarlo.checks.dropout"]
+    monkeypatch.setattr(calibration, "_module_code", lambda name: "edited" if name == "derivations.dropout" else name)
+    assert calibration.signature("dropout.inverted_scaling", "M") != before
+    monkeypatch.undo()
+    calibration._shared_code.cache_clear()
+    monkeypatch.setattr(calibration, "SHARED_CONSTANTS", calibration.SHARED_CONSTANTS[:-1])
+    assert calibration.signature("dropout.inverted_scaling", "M") != before
+    monkeypatch.undo()
+    calibration._shared_code.cache_clear()
+    assert calibration.signature("dropout.inverted_scaling", "M") == before

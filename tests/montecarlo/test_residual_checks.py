@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import nets
-from montecarlo.checks import residual
+from montecarlo.checks import residual, run_check
 from montecarlo.finite_diff import gradient_error
 from montecarlo.verify import example_candidate, verify
 
@@ -73,3 +73,12 @@ def test_dlproofs_check_doubling_accepts_the_derived_answer():
 def test_dlproofs_check_doubling_rejects_wrong_answers_symbolically_and_by_simulation(candidate):
     report = verify("residual.doubling_weight_variance", candidate)
     assert report.rejected and report.comparison.different and report.numeric_rejected
+
+
+def test_weight_grad_limit_steps_inside_the_smallest_input_entry():
+    # calibration's seed 82 (base seed 0): an entry of x^0 lay within t |conv_U(x^0)| of 0 at t = 1e-6, so the
+    # one-layer mask flipped between U and -U; t now shrinks below that entry's size
+    result = run_check("residual.weight_grad_limit", "N", seed=17086329843788528873)
+    assert result.outcome == "passed", [e.describe() for e in result.evidence if not e.passed]
+    last = result.evidence[-1].details
+    assert last["one_layer_t"] < 1e-6 and last["one_layer"] < 1e-3

@@ -5,7 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from montecarlo.stats import BLOCK, StreamingMoments, required_samples, z_critical, z_test
+from montecarlo.stats import (
+    BLOCK, Estimate, StreamingMoments, detectable_error, required_samples, t_critical, z_critical, z_test,
+)
 
 
 @settings(deadline=None, max_examples=25)
@@ -29,9 +31,49 @@ def test_variance_standard_error_is_the_delta_method():
 
 
 def test_required_samples_gives_the_stated_power():
-    # sd 1, effect 0.1, alpha 0.05, power 0.99: ((1.96 + 2.326) / 0.1)^2 = 1837
-    assert required_samples(1.0, 0.1, 0.05, 0.99) == 1838
+    # sd 1, effect 0.1, alpha 0.05, power 0.99: the normal gives ((1.96 + 2.326) / 0.1)^2 = 1838;
+    # t with N - 1 degrees of freedom asks for 3 more
+    assert required_samples(1.0, 0.1, 0.05, 0.99) == 1841
     assert z_critical(0.05) == pytest.approx(1.959964, rel=1e-6)
+
+
+@pytest.mark.parametrize("effect", [1.0, 0.5, 0.3, 0.1, 0.02])
+def test_required_samples_has_the_power_of_the_exact_noncentral_t(effect):
+    # the per-test level of the catalogue; the exact power of the t-test at N is the noncentral t's
+    from scipy.stats import nct
+
+    alpha = 4.7e-6
+    n = required_samples(1.0, effect, alpha, 0.99)
+    critical = t_critical(alpha, n - 1)
+    power = 1 - nct.cdf(critical, n - 1, effect * math.sqrt(n))  # the far tail's share is below 10^-20: left out
+    assert 0.988 <= power  # the (t + t)^2 rule is the standard approximation: 0.9894 at its worst here
+    below = n - max(1, n // 20)  # and it does not overshoot: 5% fewer draws lose power
+    critical = t_critical(alpha, below - 1)
+    assert 1 - nct.cdf(critical, below - 1, effect * math.sqrt(below)) < 0.99
+
+
+def test_p_values_are_student_t_for_few_draws():
+    # 24 networks, as a network pilot: the normal tail at the catalogue's level is 28 times too small
+    from scipy.stats import t
+
+    estimate = Estimate(4.58, 1.0, 24, 23)
+    assert z_test(estimate, 0.0)[1] == pytest.approx(2 * t.sf(4.58, 23), rel=1e-9)
+    assert z_test(estimate, 0.0)[1] > 25 * math.erfc(4.58 / math.sqrt(2))
+    assert z_test(Estimate(4.58, 1.0, 10**9, 10**9 - 1), 0.0)[1] == pytest.approx(math.erfc(4.58 / math.sqrt(2)),
+                                                                                     rel=1e-5)
+    assert estimate.interval(0.05) == pytest.approx((4.58 - t.isf(0.025, 23), 4.58 + t.isf(0.025, 23)))
+    assert detectable_error(1.0, 1.0, 0.05, 0.99, dof=23) > detectable_error(1.0, 1.0, 0.05, 0.99)
+
+
+def test_the_test_holds_its_level_with_few_draws():
+    # 40,000 tests of 24 normal draws each at alpha = 0.01: t keeps 400 +- 20 rejections, where the
+    # normal reference gave P(|t_23| > 2.576) = 0.0169, 675 expected
+    rng = np.random.default_rng(11)
+    x = rng.normal(1.0, 2.0, (40_000, 24))
+    rejections = 0
+    for row in x:
+        rejections += z_test(Estimate(row.mean(), row.std(ddof=1) / math.sqrt(24), 24, 23), 1.0)[1] < 0.01
+    assert 400 - 5 * 20 < rejections < 400 + 5 * 20
 
 
 def test_z_test_is_calibrated_under_the_null():
