@@ -11,7 +11,7 @@ later be extended to more seeds). It reports:
   selected check ran, and it is a false alarm when any of them failed. The budget is
   FAMILY_ALPHA = 1e-3 per full run: x = 0 in n runs bounds the rate below 1 − 0.025^(1/n)
   (0.018 at n = 200), so zero alarms in n seeds is what the budget predicts, not a proof of it;
-- the p-values of the counted z-tests, which are uniform on (0, 1) when the checks are calibrated:
+- the p-values of the counted tests, which are uniform on (0, 1) when the checks are calibrated:
   their Kolmogorov–Smirnov distance from uniform and its p-value, and the counts below 0.01 and
   0.05 against the expected counts. This tests the level at ordinary values, where a few hundred
   seeds have power, while the counts of alarms test the far tail the verdicts use;
@@ -176,7 +176,7 @@ def outcome_at(record: dict, level: float) -> str:
 
     A record made at another level (another count of tests in the catalogue) is re-judged from its
     p-values: its sample sizes were chosen for power at its own level, which changes them by a few
-    percent, and its z-tests remain valid tests at the new level."""
+    percent, and its tests remain valid tests at the new level."""
     if math.isclose(record["level"], level, rel_tol=1e-12):
         return record["outcome"]
     letters = [("p" if p >= level / 2 else "f") if counted and p is not None else letter
@@ -337,7 +337,7 @@ class CalibrationSummary:
         if self.ks_distance is not None:
             expected = {k: v["expected"] for k, v in self.below.items()}
             seen = {k: v["observed"] for k, v in self.below.items()}
-            lines.append(f"counted z-tests: {self.p_values} p-values; Kolmogorov-Smirnov distance from uniform "
+            lines.append(f"counted tests: {self.p_values} p-values; Kolmogorov-Smirnov distance from uniform "
                          f"{self.ks_distance:.3g} (p = {self.ks_p:.3g}); below 0.01: {seen['0.01']} "
                          f"(expected {expected['0.01']:.1f}), below 0.05: {seen['0.05']} (expected {expected['0.05']:.1f})")
         lines.append(f"ran {self.ran} check(s) now in {self.seconds:.1f} s; one full run costs "

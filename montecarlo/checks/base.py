@@ -4,9 +4,9 @@ A claim's numeric checks are declared once each, by kind: M (Monte-Carlo), F (fi
 differences) and N (network runs); S (the derivation's own step check) comes from the
 derivation. ``declare(claim_id, kind, cases=..., networks=..., run=..., judge=...)`` states
 
-- ``cases``: Monte-Carlo ``Case``s, one counted z-test each;
+- ``cases``: Monte-Carlo ``Case``s, one counted t-test each;
 - ``networks``: ``NetworkCase``s, independent networks whose per-network values give one
-  counted z-test per ``Statistic``;
+  counted t-test per ``Statistic``;
 - ``run``: a deterministic run ``run(derivation, rng, seed) -> [Evidence]`` (nothing counted);
 - ``judge``: how a candidate answer is judged when no case simulates with it,
   ``judge(derivation, candidate, rng, seed) -> [Evidence]``.
@@ -352,7 +352,7 @@ def _draws(case: Case, rng: np.random.Generator, count: int, value: float, momen
 
 def run_case(derivation: Derivation, case: Case, *, seed: int, alpha: float, candidate=None,
              kind: str = "M") -> Evidence:
-    """Size, run and judge one case: a two-sided z-test of H0 statistic = claimed at ``alpha``."""
+    """Size, run and judge one case: a two-sided studentised (t) test of H0 statistic = claimed at ``alpha``."""
     start = time.perf_counter()
     value = _value(derivation, case.value_key, case.point, candidate)
     if case.claimed_key is not None:
@@ -391,7 +391,7 @@ def run_case(derivation: Derivation, case: Case, *, seed: int, alpha: float, can
 
 def run_networks(derivation: Derivation, case: NetworkCase, *, seed: int, alpha: float, candidate=None,
                  kind: str = "N") -> list[Evidence]:
-    """Draw networks until every statistic's z-test has 99% power against its target, then judge each."""
+    """Draw networks until every statistic's t-test has 99% power against its target, then judge each."""
     start = time.perf_counter()
     claimed = [float(c) for c in case.claimed(_value(derivation, case.value_key, case.point, candidate))]
     if len(claimed) != len(case.statistics) or 0.0 in claimed:
