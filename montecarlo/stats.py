@@ -65,7 +65,20 @@ class StreamingMoments:
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_work": None}  # the work array is scratch, not state
 
-    def update(self, chunk: np.ndarray) -> None:
+    def update(self, chunk: np.ndarray, counts: np.ndarray | None = None) -> None:
+        """Add the draws ``chunk``; with ``counts``, the draws that take the value chunk[j] counts[j] times.
+
+        The second form is for a variable with few values (a dropout mask's two): its power sums
+        Σ n_j (v_j − c)^k come from the counts, one rounding per value instead of a pass over the draws."""
+        if counts is not None:
+            values, counts, total = _tally(chunk, counts)
+            if total == 0:
+                return
+            shift = self.shift if self.shift is not None else float((counts * values).sum() / total)
+            self.sums += _tallied_power_sums(values, counts, shift, self.order)
+            self.shift = shift
+            self.count += total
+            return
         chunk = np.asarray(chunk, dtype=np.float64).ravel()
         if chunk.size == 0:
             return
@@ -138,11 +151,49 @@ def _shifted_power_sums(x: np.ndarray, shift: float, work: np.ndarray) -> tuple[
     return d.sum(), d2.sum(), np.einsum("i,i->", d2, d), np.einsum("i,i->", d2, d2)
 
 
+_CANCELLATION = 16  # Σd² from the raw sums when their terms are at most this multiple of it (4 bits lost)
+
+
 def _shifted_square_sums(x: np.ndarray, shift: float, work: np.ndarray) -> tuple[float, float, float, float]:
-    """(Σd, Σd², 0, 0) with d = x − shift: one write and two reductions per number."""
-    d = work[0, :x.size]
+    """(Σd, Σd², 0, 0) with d = x − shift: two reductions per number, and no write when the raw sums do.
+
+    From the raw sums, Σd = Σx − n c and Σd² = Σx² − 2cΣx + nc², whose rounding error is a few
+    units of round-off of the terms' size T = Σx² + 2|c||Σx| + nc². When T ≤ _CANCELLATION·Σd²
+    (the draws' mean within about their spread of the shift, as for most draws) that costs at most
+    four bits, and the block is summed as it is; otherwise (a mean far from the shift, or no
+    spread) d = x − c is written into ``work`` and summed, as the fourth-order sums always are."""
+    n = x.size
+    s1, s2 = x.sum(), np.einsum("i,i->", x, x)
+    d1 = s1 - n * shift
+    d2 = (s2 - shift * s1) - shift * d1
+    if s2 + 2 * abs(shift * s1) + n * shift * shift <= _CANCELLATION * d2:  # False for a NaN
+        return d1, d2, 0.0, 0.0
+    d = work[0, :n]
     np.subtract(x, shift, out=d)
     return d.sum(), np.einsum("i,i->", d, d), 0.0, 0.0
+
+
+def _tally(values, counts) -> tuple[np.ndarray, np.ndarray, int]:
+    """Distinct values and their counts (as float64, exact below 2^53) checked, and the number of draws."""
+    values = np.asarray(values, dtype=np.float64).ravel()
+    counts = np.asarray(counts)
+    if counts.shape != values.shape or counts.dtype.kind not in "iu" or (counts < 0).any():
+        raise ValueError("counts must be non-negative integers, one per value of chunk")
+    if not np.isfinite(values).all():
+        raise FloatingPointError("a Monte-Carlo draw is NaN or infinite")
+    return values, counts.astype(np.float64), int(counts.sum())
+
+
+def _tallied_power_sums(values: np.ndarray, counts: np.ndarray, shift: float, order: int) -> np.ndarray:
+    """(Σ n_j d_j, …, Σ n_j d_j^order, 0…) with d_j = v_j − shift: the power sums of the draws that
+    take the value v_j n_j times, one term per distinct value."""
+    sums = np.zeros(4)
+    d = values - shift
+    term = counts.copy()
+    for k in range(order):
+        term *= d
+        sums[k] = term.sum()
+    return sums
 
 
 def _refuse_non_finite(chunk: np.ndarray) -> None:

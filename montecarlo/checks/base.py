@@ -342,11 +342,21 @@ def _value(derivation: Derivation, key: str | None, point, candidate) -> float |
 
 
 def _draws(case: Case, rng: np.random.Generator, count: int, value: float, moments: StreamingMoments) -> None:
+    """``count`` draws of ``case`` into ``moments``, in chunks of CHUNK_NUMBERS random numbers.
+
+    A draw with a ``tally`` attribute takes few values: ``case.draw.tally(rng, size, value)`` returns
+    (distinct values, their counts) for the very draws ``case.draw(rng, size, value)`` makes from the
+    same random numbers, and the moments take the counts (``StreamingMoments.update(values, counts)``)
+    instead of an array of the draws."""
     chunk = max(1, CHUNK_NUMBERS // max(case.cost, 1))
+    tally = getattr(case.draw, "tally", None)
     done = 0
     while done < count:
         size = min(chunk, count - done)
-        moments.update(case.draw(rng, size, value))
+        if tally is None:
+            moments.update(case.draw(rng, size, value))
+        else:
+            moments.update(*tally(rng, size, value))
         done += size
 
 
