@@ -74,7 +74,7 @@ class StreamingMoments:
             values, counts, total = _tally(chunk, counts)
             if total == 0:
                 return
-            shift = self.shift if self.shift is not None else float((counts * values).sum() / total)
+            shift = self.shift if self.shift is not None else sum(n * v for n, v in zip(counts, values)) / total
             self.sums += _tallied_power_sums(values, counts, shift, self.order)
             self.shift = shift
             self.count += total
@@ -88,11 +88,14 @@ class StreamingMoments:
             if not math.isfinite(shift):
                 _refuse_non_finite(chunk)
         work = self._work_rows(min(chunk.size, BLOCK))
-        sums = np.zeros(4)
         power_sums = _shifted_power_sums if self.order == 4 else _shifted_square_sums
-        for start in range(0, chunk.size, BLOCK):
-            sums += power_sums(chunk[start:start + BLOCK], shift, work)
-        if not np.isfinite(sums).all():
+        if chunk.size <= BLOCK:  # one block (a check's chunk): no loop, no array of partial sums
+            sums = power_sums(chunk, shift, work)
+        else:
+            sums = np.zeros(4)
+            for start in range(0, chunk.size, BLOCK):
+                sums += power_sums(chunk[start:start + BLOCK], shift, work)
+        if not all(map(math.isfinite, sums)):
             _refuse_non_finite(chunk)
         self.shift = shift
         self.sums += sums
@@ -163,7 +166,7 @@ def _shifted_square_sums(x: np.ndarray, shift: float, work: np.ndarray) -> tuple
     four bits, and the block is summed as it is; otherwise (a mean far from the shift, or no
     spread) d = x − c is written into ``work`` and summed, as the fourth-order sums always are."""
     n = x.size
-    s1, s2 = x.sum(), np.einsum("i,i->", x, x)
+    s1, s2 = float(x.sum()), float(np.einsum("i,i->", x, x))
     d1 = s1 - n * shift
     d2 = (s2 - shift * s1) - shift * d1
     if s2 + 2 * abs(shift * s1) + n * shift * shift <= _CANCELLATION * d2:  # False for a NaN
@@ -173,26 +176,27 @@ def _shifted_square_sums(x: np.ndarray, shift: float, work: np.ndarray) -> tuple
     return d.sum(), np.einsum("i,i->", d, d), 0.0, 0.0
 
 
-def _tally(values, counts) -> tuple[np.ndarray, np.ndarray, int]:
-    """Distinct values and their counts (as float64, exact below 2^53) checked, and the number of draws."""
-    values = np.asarray(values, dtype=np.float64).ravel()
+def _tally(values, counts) -> tuple[list[float], list[int], int]:
+    """The distinct values and their counts as Python numbers, checked, and the number of draws."""
+    values = np.asarray(values, dtype=np.float64).ravel().tolist()
     counts = np.asarray(counts)
-    if counts.shape != values.shape or counts.dtype.kind not in "iu" or (counts < 0).any():
+    if counts.shape != (len(values),) or counts.dtype.kind not in "iu" or min(counts.tolist(), default=0) < 0:
         raise ValueError("counts must be non-negative integers, one per value of chunk")
-    if not np.isfinite(values).all():
+    if not all(map(math.isfinite, values)):
         raise FloatingPointError("a Monte-Carlo draw is NaN or infinite")
-    return values, counts.astype(np.float64), int(counts.sum())
+    counts = counts.tolist()
+    return values, counts, sum(counts)
 
 
-def _tallied_power_sums(values: np.ndarray, counts: np.ndarray, shift: float, order: int) -> np.ndarray:
-    """(Σ n_j d_j, …, Σ n_j d_j^order, 0…) with d_j = v_j − shift: the power sums of the draws that
-    take the value v_j n_j times, one term per distinct value."""
-    sums = np.zeros(4)
-    d = values - shift
-    term = counts.copy()
-    for k in range(order):
-        term *= d
-        sums[k] = term.sum()
+def _tallied_power_sums(values: list[float], counts: list[int], shift: float, order: int) -> list[float]:
+    """[Σ n_j d_j, …, Σ n_j d_j^order, 0…] with d_j = v_j − shift: the power sums of the draws that take
+    the value v_j n_j times, one term per distinct value (n_j·d_j^k is k roundings from exact)."""
+    sums = [0.0, 0.0, 0.0, 0.0]
+    for n, v in zip(counts, values):
+        d, term = v - shift, float(n)  # exact: a count below 2^53
+        for k in range(order):
+            term *= d
+            sums[k] += term
     return sums
 
 

@@ -37,7 +37,7 @@ def _kept_or_dropped(p: float, kept_value):
 
     def tally(rng, size, value):
         kept = np.count_nonzero(rng.random(size) < p)
-        return np.array([0.0, kept_value(value)]), np.array([size - kept, kept])
+        return (0.0, kept_value(value)), (size - kept, kept)
     draw.tally = tally
     return draw
 
