@@ -346,18 +346,32 @@ def _draws(case: Case, rng: np.random.Generator, count: int, value: float, momen
 
     A draw with a ``tally`` attribute takes few values: ``case.draw.tally(rng, size, value)`` returns
     (distinct values, their counts) for the very draws ``case.draw(rng, size, value)`` makes from the
-    same random numbers, and the moments take the counts (``StreamingMoments.update(values, counts)``)
-    instead of an array of the draws."""
+    same random numbers. The counts of all chunks are added up (integers: exact) and the moments take
+    them once (``StreamingMoments.update(values, counts)``) instead of an array of draws per chunk."""
     chunk = max(1, CHUNK_NUMBERS // max(case.cost, 1))
     tally = getattr(case.draw, "tally", None)
+    if tally is not None:
+        _tallied_draws(tally, rng, count, value, chunk, moments)
+        return
     done = 0
     while done < count:
         size = min(chunk, count - done)
-        if tally is None:
-            moments.update(case.draw(rng, size, value))
-        else:
-            moments.update(*tally(rng, size, value))
+        moments.update(case.draw(rng, size, value))
         done += size
+
+
+def _tallied_draws(tally, rng: np.random.Generator, count: int, value: float, chunk: int,
+                   moments: StreamingMoments) -> None:
+    """``_draws`` for a draw with a tally: the chunks' counts per value, summed, into ``moments`` at once."""
+    counts: dict[float, int] = {}
+    done = 0
+    while done < count:
+        size = min(chunk, count - done)
+        for v, n in zip(*tally(rng, size, value)):
+            counts[v] = counts.get(v, 0) + int(n)
+        done += size
+    if counts:
+        moments.update(list(counts), list(counts.values()))
 
 
 def run_case(derivation: Derivation, case: Case, *, seed: int, alpha: float, candidate=None,
