@@ -159,13 +159,14 @@ _CANCELLATION = 16  # Σd² from the raw sums when their terms are at most this 
 
 
 def _shifted_square_sums(x: np.ndarray, shift: float, work: np.ndarray) -> tuple[float, float, float, float]:
-    """(Σd, Σd², 0, 0) with d = x − shift: two reductions per number, and no write when the raw sums do.
+    """(Σd, Σd², 0, 0) with d = x − shift, from the raw sums Σx, Σx² when cancellation allows.
 
-    From the raw sums, Σd = Σx − n c and Σd² = Σx² − 2cΣx + nc², whose rounding error is a few
-    units of round-off of the terms' size T = Σx² + 2|c||Σx| + nc². When T ≤ _CANCELLATION·Σd²
-    (the draws' mean within about their spread of the shift, as for most draws) that costs at most
-    four bits, and the block is summed as it is; otherwise (a mean far from the shift, or no
-    spread) d = x − c is written into ``work`` and summed, as the fourth-order sums always are."""
+    From the raw sums, Σd = Σx − n c and Σd² = Σx² − 2cΣx + nc²: their rounding error is that of
+    the sums, relative to T = Σx² + 2|c||Σx| + nc² instead of Σd², so cancellation multiplies it by
+    T/Σd². When that is at most _CANCELLATION (the draws' mean within about their spread of the
+    shift, as for most draws: 1.8 for relu(a)²) the block costs two reductions and no write;
+    otherwise (a mean far from the shift, or no spread) d = x − c is written into ``work`` and
+    summed, as the fourth-order sums always are."""
     n = x.size
     s1, s2 = float(np.einsum("i->", x)), float(np.einsum("i,i->", x, x))
     d1 = s1 - n * shift
