@@ -10,6 +10,11 @@ beside the bare generator drawing the same count of random numbers in chunks of 
 (``time.process_time``), so other load on the machine stretches both alike. The ratio is the
 median over the repeats of (estimator numbers/s) / (bare numbers/s), with its range.
 ``--chunks`` adds rows at other chunk sizes (the default adds the former 2^22) for comparison.
+
+Like with like: both sides draw the same random numbers with the same Generator method into a
+fresh array per chunk. A two-valued case (dropout's mask) streams through its draw's ``tally``
+as ``_draws`` does: it still draws every uniform and compares it with p, but hands the moments
+the counts of the two values instead of an array of draws (exact, see StreamingMoments.update).
 """
 from __future__ import annotations
 

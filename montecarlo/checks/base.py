@@ -342,12 +342,36 @@ def _value(derivation: Derivation, key: str | None, point, candidate) -> float |
 
 
 def _draws(case: Case, rng: np.random.Generator, count: int, value: float, moments: StreamingMoments) -> None:
+    """``count`` draws of ``case`` into ``moments``, in chunks of CHUNK_NUMBERS random numbers.
+
+    A draw with a ``tally`` attribute takes few values: ``case.draw.tally(rng, size, value)`` returns
+    (distinct values, their counts) for the very draws ``case.draw(rng, size, value)`` makes from the
+    same random numbers. The counts of all chunks are added up (integers: exact) and the moments take
+    them once (``StreamingMoments.update(values, counts)``) instead of an array of draws per chunk."""
     chunk = max(1, CHUNK_NUMBERS // max(case.cost, 1))
+    tally = getattr(case.draw, "tally", None)
+    if tally is not None:
+        _tallied_draws(tally, rng, count, value, chunk, moments)
+        return
     done = 0
     while done < count:
         size = min(chunk, count - done)
         moments.update(case.draw(rng, size, value))
         done += size
+
+
+def _tallied_draws(tally, rng: np.random.Generator, count: int, value: float, chunk: int,
+                   moments: StreamingMoments) -> None:
+    """``_draws`` for a draw with a tally: the chunks' counts per value, summed, into ``moments`` at once."""
+    counts: dict[float, int] = {}
+    done = 0
+    while done < count:
+        size = min(chunk, count - done)
+        for v, n in zip(*tally(rng, size, value)):
+            counts[v] = counts.get(v, 0) + int(n)
+        done += size
+    if counts:
+        moments.update(list(counts), list(counts.values()))
 
 
 def run_case(derivation: Derivation, case: Case, *, seed: int, alpha: float, candidate=None,

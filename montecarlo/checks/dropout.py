@@ -27,16 +27,29 @@ KEEP, HIDDEN, FEATURES = 0.6, 10, 4
 POINTS = ({"p": 0.8, "h": 1.7}, {"p": 0.3, "h": -0.6})
 
 
-def _masked(point):
-    def draw(rng, size, scale):
-        return (rng.random(size) < point["p"]) * point["h"] * scale
+def _kept_or_dropped(p: float, kept_value):
+    """Draws M·kept_value(value) with the mask M = [U < p], U from ``rng.random``: a variable with two
+    values, 0 (dropped) and kept_value(value) (kept). Its ``tally`` makes the same draws from the same
+    random numbers and returns them as the two values and how many draws took each (the kept count is
+    counted, not drawn from a Binomial), which is all their power sums need."""
+    def draw(rng, size, value):
+        return (rng.random(size) < p) * kept_value(value)
+
+    def tally(rng, size, value):
+        kept = np.count_nonzero(rng.random(size) < p)
+        return (0.0, kept_value(value)), (size - kept, kept)
+    draw.tally = tally
     return draw
+
+
+def _masked(point):
+    """M h s with the scale s the value under test (1/p when right): h·s is one rounding, as (M·h)·s was."""
+    return _kept_or_dropped(point["p"], lambda scale: point["h"] * scale)
 
 
 def _masked_at_point(point):
-    def draw(rng, size, value):
-        return (rng.random(size) < point["p"]) * point["h"] / point["p"]
-    return draw
+    """M h / p at the point's own p (the value under test is the variance, not a parameter of the draws)."""
+    return _kept_or_dropped(point["p"], lambda value: point["h"] / point["p"])
 
 
 declare("dropout.inverted_scaling", "M", cases=[

@@ -180,3 +180,108 @@ def test_draws_of_a_one_call_case_do_not_depend_on_the_chunk_size(monkeypatch):
         runs.append(moments)
     for moments in runs[1:]:
         _assert_same_estimates(moments, runs[0])
+
+
+def _two_pass(x):
+    """The float64 two-pass reference: mean, variance (ddof 1) and fourth central moment."""
+    mean = np.mean(x)
+    return mean, np.var(x, ddof=1), np.mean((x - mean) ** 4)
+
+
+def _streamed(order, parts):
+    moments = StreamingMoments(order)
+    for part in parts:
+        if isinstance(part, tuple):
+            moments.update(*part)
+        else:
+            moments.update(part)
+    return moments
+
+
+def _assert_two_pass(moments, x, rel=1e-12):
+    mean, variance, m4 = _two_pass(x)
+    n = x.size
+    assert moments.count == n
+    assert math.isclose(moments.mean, mean, rel_tol=rel)
+    # the mean's standard error is sqrt(var/n): it carries Σd² whatever the order
+    assert math.isclose(moments.mean_estimate().std_error ** 2 * n, variance, rel_tol=rel)
+    if moments.order == 4:
+        assert math.isclose(moments.variance_estimate().value, variance, rel_tol=rel)
+        m2 = variance * (n - 1) / n
+        assert math.isclose(moments.variance_estimate().std_error ** 2 * n, m4 - m2 * m2, rel_tol=1e-10)
+
+
+STREAM_DATA = {  # draws whose mean is near their spread (raw sums), far from it (shifted sums), and two-valued
+    "normal(3, 2)": lambda rng, n: rng.normal(3.0, 2.0, n),
+    "relu(a)^2": lambda rng, n: np.maximum(rng.normal(0.0, 1.5, n), 0) ** 2,
+    "normal(1e6, 1)": lambda rng, n: rng.normal(1e6, 1.0, n),
+    "uniform(-1, 1)": lambda rng, n: rng.uniform(-1.0, 1.0, n),
+    "mask h/p": lambda rng, n: (rng.random(n) < 0.8) * (1.7 / 0.8),
+}
+SPLITS = {  # where a stream is cut into update calls: one call, small pieces, pieces across BLOCK boundaries
+    "whole": lambda n: [],
+    "thirds": lambda n: [n // 3, 2 * n // 3],
+    "blocks": lambda n: [5, BLOCK - 1, 2 * BLOCK + 3],
+    "ragged": lambda n: [1, 2, 1000, BLOCK, BLOCK + 1],
+}
+
+
+@pytest.mark.parametrize("order", [2, 4])
+@pytest.mark.parametrize("split", list(SPLITS))
+@pytest.mark.parametrize("data", list(STREAM_DATA))
+def test_streamed_sums_agree_with_a_two_pass_reference_to_round_off(data, split, order):
+    x = STREAM_DATA[data](np.random.default_rng(11), 3 * BLOCK + 17)
+    _assert_two_pass(_streamed(order, np.split(x, SPLITS[split](x.size))), x)
+
+
+@pytest.mark.parametrize("order", [2, 4])
+def test_second_order_sums_from_raw_sums_and_from_shifted_draws_agree(order, monkeypatch):
+    from montecarlo import stats
+
+    x = STREAM_DATA["relu(a)^2"](np.random.default_rng(12), BLOCK + 9)
+    raw = _streamed(order, [x[:100], x[100:]])
+    monkeypatch.setattr(stats, "_CANCELLATION", 0)  # never trust the raw sums: always write d = x - c
+    shifted = _streamed(order, [x[:100], x[100:]])
+    if order == 4:
+        _assert_same_estimates(raw, shifted)
+    assert math.isclose(raw.mean, shifted.mean, rel_tol=1e-14)
+    assert math.isclose(raw.sums[1], shifted.sums[1], rel_tol=1e-13)
+
+
+def test_the_raw_sums_are_not_used_where_they_would_cancel():
+    # mean 1e6, spread 1: Σx² − 2cΣx + nc² would keep no digit of Σd²; the variance still matches
+    x = np.random.default_rng(13).normal(1e6, 1.0, 50_000)
+    moments = _streamed(2, [x[:7], x[7:]])
+    assert math.isclose(moments.mean_estimate().std_error ** 2 * x.size, x.var(ddof=1), rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("order", [2, 4])
+@pytest.mark.parametrize("split", list(SPLITS))
+def test_tallied_draws_give_the_sums_of_the_draws_they_stand_for(split, order):
+    rng = np.random.default_rng(14)
+    values = np.array([0.0, 1.7 / 0.8, -0.25])
+    x = values[rng.choice(3, size=3 * BLOCK + 17, p=[0.2, 0.7, 0.1])]
+    parts = [(values, np.array([np.count_nonzero(part == v) for v in values])) for part in
+             np.split(x, SPLITS[split](x.size))]
+    tallied = _streamed(order, parts)
+    _assert_two_pass(tallied, x)
+    mixed = _streamed(order, [parts[0], x[len(np.split(x, SPLITS[split](x.size))[0]):]])  # tallies, then an array
+    _assert_two_pass(mixed, x)
+
+
+@pytest.mark.parametrize("values, counts", [
+    ([1.0, 2.0], [3, -1]), ([1.0, 2.0], [1.5, 2.0]), ([1.0, 2.0], [3]), ([1.0], [[1]]), ([1.0, 2.0], [True, False]),
+])
+def test_bad_counts_are_refused_naming_the_argument(values, counts):
+    with pytest.raises(ValueError, match="counts"):
+        StreamingMoments().update(np.array(values), np.array(counts))
+
+
+def test_tallies_refuse_non_finite_values_and_take_no_draws_as_nothing():
+    moments = StreamingMoments()
+    with pytest.raises(FloatingPointError):
+        moments.update([0.0, np.inf], [2, 1])
+    moments.update([0.0, 5.0], [0, 0])
+    assert moments.count == 0 and moments.shift is None
+    moments.update([0.0, 5.0], [1, 3])
+    assert moments.count == 4 and moments.mean == 3.75
