@@ -156,9 +156,19 @@ def signature(claim_id: str, kind: str) -> str:
     return hashlib.sha256(repr(items).encode()).hexdigest()[:12]
 
 
-def _task(claim_id: str, kind: str, seeds: tuple[tuple[int, int], ...]) -> list[dict]:
+class CodeChangedError(RuntimeError):
+    """The code of a check changed on disk while a calibration ran."""
+
+
+def _task(claim_id: str, kind: str, seeds: tuple[tuple[int, int], ...], expected: str | None = None) -> list[dict]:
     """The records of one check on several (seed index, seed) pairs: one task, so a worker builds
-    the claim's derivation once for all of them."""
+    the claim's derivation once for all of them.
+
+    ``expected`` is the signature the run started with. A worker reads the code's source from disk
+    when it first signs a check, while it runs the code it imported: were the files edited in
+    between, its records would carry the new signature over the old code's numbers, so it refuses."""
+    if expected is not None and signature(claim_id, kind) != expected:
+        raise CodeChangedError(f"the code of {claim_id} {kind} changed while the calibration ran; run it again")
     records = []
     for seed_index, seed in seeds:
         result = run_check(claim_id, kind, seed=seed)
@@ -256,7 +266,7 @@ def calibrate(ids: Sequence[str], *, seeds: int, base_seed: int = 0, kinds: str 
     tasks = []  # SEEDS_PER_TASK seeds of one check per task; the seeds in order, the costliest checks first
     for first in range(0, seeds, SEEDS_PER_TASK):
         group = [(c, k, tuple((i, seed_values[i]) for i in range(first, min(seeds, first + SEEDS_PER_TASK))
-                              if (c, k, i) not in done)) for c, k in checks]
+                              if (c, k, i) not in done), current[c, k]) for c, k in checks]
         tasks += sorted((task for task in group if task[2]), key=lambda task: -check_cost(task[0], task[1]))
     wanted_records = sum(len(task[2]) for task in tasks)
     started = time.perf_counter()

@@ -316,6 +316,8 @@ def _calibrate(args) -> int:
                                         progress=_progress)
     except (ValueError, TypeError) as error:
         raise UsageError(str(error)) from None
+    except calibration.CodeChangedError as error:
+        raise UsageError(f"{error} (the records so far are kept)") from None
     except OSError as error:
         raise UsageError(f"cannot use --output {args.output}: {error.strerror or error}") from None
     if sys.stderr.isatty():

@@ -160,3 +160,10 @@ def test_the_signature_covers_the_check_module_the_derivation_and_the_shared_tes
     monkeypatch.undo()
     calibration._shared_code.cache_clear()
     assert calibration.signature("dropout.inverted_scaling", "M") == before
+
+
+def test_a_worker_refuses_to_sign_records_when_the_code_changed_under_it():
+    expected = calibration.signature("bn.identity_init", "N")
+    assert len(calibration._task("bn.identity_init", "N", ((0, 1),), expected)) == 1
+    with pytest.raises(calibration.CodeChangedError, match="changed while the calibration ran"):
+        calibration._task("bn.identity_init", "N", ((0, 1),), "0" * 12)
