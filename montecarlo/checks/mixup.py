@@ -199,12 +199,15 @@ declare("mixup.beta_identity", "M", cases=_cdf_cases(), judge=_judge_ratio)
 def _linearity_in_target(derivation, rng, seed):
     """nets.SoftmaxCrossEntropy (sum) at soft targets ỹ_λ: equal to λ l(y₁) + (1 − λ) l(y₂) to round-off,
     and d/dλ l(x, ỹ_λ) by differences equal to l(y₁) − l(y₂) at every λ; the squared error's gap is the
-    derived −λ(1 − λ)‖y₁ − y₂‖²."""
+    derived −λ(1 − λ)‖y₁ − y₂‖² (y₁ ~ Dirichlet(1), y₂ one-hot on y₁'s least likely class)."""
     evidence = []
     loss, mse = nets.SoftmaxCrossEntropy(reduction="sum"), nets.MSELoss(reduction="sum")
     for classes in (3, 10):
         logits = rng.normal(0, 2, (1, classes))
-        y1, y2 = rng.dirichlet(np.ones(classes), 1), one_hot(rng.integers(0, classes, 1), classes)
+        # a hard label on y1's least likely class: ||y1 - y2||^2 >= (1 - 1/classes)^2, so the gap below is
+        # never lost in round-off
+        y1 = rng.dirichlet(np.ones(classes), 1)
+        y2 = one_hot(np.argmin(y1, axis=1), classes)
         with nets.no_grad():
             l1, l2 = loss(logits, y1), loss(logits, y2)
             for lam in (0.1, 0.5, 0.83):

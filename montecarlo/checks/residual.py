@@ -377,6 +377,11 @@ def _relative(a, b) -> float:
     return float(np.abs(a - b).max() / np.abs(b).max())
 
 
+# t for the ReLU around the convolution: the largest at which every mask along U and -U (and at t/10) is
+# already its limit 1[±conv_{U^k}(x^0) > 0]; an entry of conv_{U^k}(x^0) near 0 needs a smaller t
+INNER_SCALES = tuple(10.0 ** -k for k in range(6, 14))
+
+
 def _limit_behaviour(derivation, rng, seed):
     """W^l.grad of circular stacks along W^k = t U^k as t shrinks: the linear stack tends to the index
     formula (error O(t)); with a ReLU around the convolution the limits along U and -U differ and add
@@ -408,15 +413,33 @@ def _limit_behaviour(derivation, rng, seed):
                          f"{', '.join(f'{e:.1e}' for e in errors)} at t = {scales}", linear_ok,
                          estimator="relative max error", estimate=errors[-1], threshold=1e-3, seed=seed,
                          details={"scales": scales, "errors": errors})]
-    inner_u, inner_minus = grad_at(1e-6, "inner"), grad_at(1e-6, "inner", -1.0)
-    settled = _relative(grad_at(1e-5, "inner"), inner_u)
-    apart = _relative(inner_u, inner_minus)
-    adds_up = _relative(inner_u + inner_minus, limit)
-    evidence.append(Evidence(
-        derivation.id, "N", f"ReLU around the convolution: along U and -U at t = 1e-6 the gradients differ by "
-        f"{apart:.2f} of the linear limit (each settled to {settled:.0e}); they add up to it ({adds_up:.0e})",
-        bool(apart > 0.1 and settled < 1e-3 and adds_up < 1e-3), estimator="relative max difference", estimate=apart,
-        seed=seed, details={"settled_along_U": settled, "sum_minus_linear_limit": adds_up}))
+    set_weights(1.0)
+    limit_signs = [layer(x0) > 0 for layer in stacks[3]]  # conv_{U^k}(x^0): the masks as t -> 0
+
+    def masks_at_limit(scale, sign):
+        """Whether every mask 1[relu(conv(x^k)) > 0] the backward pass uses at t = scale is its limit's."""
+        set_weights(scale, sign)
+        states = residual_forward(stacks[3], x0, activation="inner")
+        return all(np.array_equal((after - before) > 0, signs == (sign > 0))
+                   for before, after, signs in zip(states, states[1:], limit_signs))
+
+    t_inner = next((t for t in INNER_SCALES if masks_at_limit(t, 1.0) and masks_at_limit(t, -1.0)
+                    and masks_at_limit(t / 10, 1.0)), None)
+    if t_inner is None:
+        evidence.append(Evidence(
+            derivation.id, "N", f"ReLU around the convolution: no t in {INNER_SCALES[0]:.0e}..{INNER_SCALES[-1]:.0e} "
+            "where every ReLU mask along U and -U is its limit's", False, undecided=True, seed=seed))
+    else:
+        inner_u, inner_minus = grad_at(t_inner, "inner"), grad_at(t_inner, "inner", -1.0)
+        settled = _relative(grad_at(t_inner / 10, "inner"), inner_u)
+        apart = _relative(inner_u, inner_minus)
+        adds_up = _relative(inner_u + inner_minus, limit)
+        evidence.append(Evidence(
+            derivation.id, "N", f"ReLU around the convolution: along U and -U at t = {t_inner:.0e} the gradients "
+            f"differ by {apart:.2f} of the linear limit (each settled to {settled:.0e}); they add up to it "
+            f"({adds_up:.0e})", bool(apart > 0.1 and settled < 1e-3 and adds_up < 1e-3),
+            estimator="relative max difference", estimate=apart, seed=seed,
+            details={"settled_along_U": settled, "sum_minus_linear_limit": adds_up, "inner_t": t_inner}))
     # the limit's mask is 1[x^0 > 0] only once t |conv_U(x^0)| < min |x^0|: take t a quarter of that
     # scale (at most 1e-6), so an entry of x^0 near 0 cannot flip the mask along U or -U
     set_weights(1.0, depth=1)

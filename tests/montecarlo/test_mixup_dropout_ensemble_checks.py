@@ -86,3 +86,14 @@ def test_equivalent_rewrites_are_accepted(claim_id, candidate):
     report = verify(claim_id, candidate, seed=SEED)
     assert report.verdict == "accepted"
     assert report.numeric_rejected in (None, False)
+
+
+@pytest.mark.parametrize("seed", [584658884069161995, 1, 2])
+def test_the_squared_error_gap_is_never_lost_in_round_off(seed):
+    # calibration's seed 107 (base seed 0) drew a soft target within 0.03 of the hard one, and the gap
+    # -lam (1 - lam) ||y1 - y2||^2 fell below 1e-3; the hard label is now y1's least likely class
+    from montecarlo.checks import run_check
+    result = run_check("mixup.ce_linear_in_target", "F", seed=seed)
+    assert result.outcome == "passed"
+    gaps = [e.details["gap"] for e in result.evidence if e.details and "gap" in e.details]
+    assert len(gaps) == 2 and all(abs(g) >= 0.3 * 0.7 * (1 - 1 / 3) ** 2 for g in gaps)
