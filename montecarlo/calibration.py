@@ -320,6 +320,7 @@ class CalibrationSummary:
     ran: int = 0
     seconds: float = 0.0
     seconds_per_run: float = 0.0
+    by_kind: dict = field(default_factory=dict)  # kind -> the uniformity figures of its counted tests alone
 
     @property
     def exit_code(self) -> int:
@@ -330,7 +331,7 @@ class CalibrationSummary:
                 "failed_runs": self.failed_runs, "undecided_runs": self.undecided_runs,
                 "run_interval": list(self.run_interval), "family_alpha": FAMILY_ALPHA, "p_values": self.p_values,
                 "ks_distance": self.ks_distance, "ks_p": self.ks_p, "below": self.below, "ran_now": self.ran,
-                "seconds_now": self.seconds, "seconds_per_run": self.seconds_per_run}
+                "seconds_now": self.seconds, "seconds_per_run": self.seconds_per_run, "by_kind": self.by_kind}
 
     def text(self) -> str:
         lines = [f"{'check':<40} {'seeds':>5} {'alarms':>6} {'95% CI of the rate':>19} {'undec':>5} "
@@ -350,6 +351,10 @@ class CalibrationSummary:
             lines.append(f"counted tests: {self.p_values} p-values; Kolmogorov-Smirnov distance from uniform "
                          f"{self.ks_distance:.3g} (p = {self.ks_p:.3g}); below 0.01: {seen['0.01']} "
                          f"(expected {expected['0.01']:.1f}), below 0.05: {seen['0.05']} (expected {expected['0.05']:.1f})")
+            for kind, u in self.by_kind.items():
+                below = u["below"]["0.01"]
+                lines.append(f"  {kind} checks alone: {u['p_values']} p-values; distance {u['ks_distance']:.3g} "
+                             f"(p = {u['ks_p']:.3g}); below 0.01: {below['observed']} (expected {below['expected']:.1f})")
         lines.append(f"ran {self.ran} check(s) now in {self.seconds:.1f} s; one full run costs "
                      f"{self.seconds_per_run:.1f} s of checks on one process")
         return "\n".join(lines)
@@ -374,17 +379,27 @@ def summarise(records: list[dict], checks: Sequence[tuple[str, str]], seeds: int
     complete = [i for i in range(seeds) if all(i in by_check.get(key, {}) for key in checks)]
     failed = sum(any(by_check[key][i]["outcome"] == "failed" for key in checks) for i in complete)
     undecided = sum(any(by_check[key][i]["outcome"] == "undecided" for key in checks) for i in complete)
-    p_values = np.array([p for key in checks for r in by_check.get(key, {}).values() for _, p, counted in r["tests"]
-                         if counted and p is not None], dtype=float)
-    ks_distance = ks_p = None
-    below = {}
-    if p_values.size:
-        from scipy.stats import kstest
+    def counted(kinds):
+        return np.array([p for key in checks if key[1] in kinds for r in by_check.get(key, {}).values()
+                         for _, p, is_counted in r["tests"] if is_counted and p is not None], dtype=float)
 
-        result = kstest(p_values, "uniform")
-        ks_distance, ks_p = float(result.statistic), float(result.pvalue)
-        below = {str(level): {"observed": int((p_values < level).sum()), "expected": level * p_values.size}
-                 for level in (0.01, 0.05)}
+    overall = _uniformity(counted("MFN"))
+    by_kind = {kind: _uniformity(counted(kind)) for kind in "MFN"}
     return CalibrationSummary(rows, len(complete), failed, undecided, clopper_pearson(failed, len(complete)),
-                              int(p_values.size), ks_distance, ks_p, below, ran, seconds,
-                              sum(c.seconds_per_seed for c in rows))
+                              overall["p_values"], overall["ks_distance"], overall["ks_p"], overall["below"], ran,
+                              seconds, sum(c.seconds_per_seed for c in rows),
+                              {kind: u for kind, u in by_kind.items() if u["p_values"]})
+
+
+def _uniformity(p_values: np.ndarray) -> dict:
+    """How far counted p-values are from the uniform law they follow when the checks are calibrated:
+    the Kolmogorov–Smirnov distance and its p-value, and the counts below 0.01 and 0.05 beside their
+    expectations."""
+    if not p_values.size:
+        return {"p_values": 0, "ks_distance": None, "ks_p": None, "below": {}}
+    from scipy.stats import kstest
+
+    result = kstest(p_values, "uniform")
+    return {"p_values": int(p_values.size), "ks_distance": float(result.statistic), "ks_p": float(result.pvalue),
+            "below": {str(level): {"observed": int((p_values < level).sum()), "expected": level * p_values.size}
+                      for level in (0.01, 0.05)}}

@@ -93,6 +93,18 @@ def test_a_false_alarm_and_a_miscalibrated_check_are_seen():
     assert "1 with a false alarm" in summary.text()
 
 
+def test_the_p_values_are_judged_per_kind_too_so_a_miscalibrated_kind_is_not_hidden_in_the_pool():
+    rng = np.random.default_rng(1)
+    from scipy.stats import norm
+    uniform = [_record(i, "passed", [["p", float(p), 1]]) for i, p in enumerate(rng.random(2000))]
+    too_narrow = [{**_record(i, "passed", [["p", float(2 * norm.sf(abs(x))), 1]]), "kind": "N"}
+                  for i, x in enumerate(rng.standard_normal(200) * 1.5)]
+    summary = summarise(uniform + too_narrow, [("a.b", "M"), ("a.b", "N")], 2000, level=1e-5)
+    assert set(summary.by_kind) == {"M", "N"} and summary.by_kind["M"]["p_values"] == 2000
+    assert summary.by_kind["M"]["ks_p"] > 0.01 and summary.by_kind["N"]["ks_p"] < 1e-4
+    assert "N checks alone: 200 p-values" in summary.text() and summary.to_dict()["by_kind"]["N"]["p_values"] == 200
+
+
 def test_undecided_is_neither_a_pass_nor_a_false_alarm():
     records = [_record(0, "undecided", [["u", 0.2, 0]]), _record(1, "passed", [["p", 0.01, 0]])]
     summary = summarise(records, [("a.b", "M")], 2, level=1e-5)
