@@ -377,16 +377,25 @@ def _relative(a, b) -> float:
     return float(np.abs(a - b).max() / np.abs(b).max())
 
 
-# t for the ReLU around the convolution: the largest at which every mask along U and -U (and at t/10) is
-# already its limit 1[±conv_{U^k}(x^0) > 0]; an entry of conv_{U^k}(x^0) near 0 needs a smaller t
-INNER_SCALES = tuple(10.0 ** -k for k in range(6, 14))
+# the t at which a ReLU stack is compared with its t -> 0 limit: the largest of these at which every mask
+# the backward pass uses, along U and -U and at t/10, is already the limit's; an entry near 0 needs a smaller t
+SETTLE_SCALES = tuple(10.0 ** -k for k in range(6, 14))
+
+
+def backward_masks(states, activation: str) -> list[np.ndarray]:
+    """The ReLU masks residual_backward applies to residual_forward's ``states``."""
+    if activation == "inner":
+        return [(after - before) > 0 for before, after in zip(states, states[1:])]
+    return [after > 0 for after in states[1:]]
 
 
 def _limit_behaviour(derivation, rng, seed):
     """W^l.grad of circular stacks along W^k = t U^k as t shrinks: the linear stack tends to the index
     formula (error O(t)); with a ReLU around the convolution the limits along U and -U differ and add
     up to the linear limit; with the ReLU around the sum they agree for one layer, but not deeper,
-    since relu(x^0) has exact zeros where the next layer's mask depends on the direction again."""
+    since relu(x^0) has exact zeros where the next layer's mask depends on the direction again.
+    A ReLU stack is compared at the largest t in SETTLE_SCALES where its masks are their limits'
+    (inner: 1[±conv_{U^k}(x^0) > 0]; outer, one layer: 1[x^0 > 0]); none such is undecided."""
     channels, kernel = 3, 3
     x0 = rng.standard_normal((2, channels, 6, 6))
     v = rng.standard_normal(x0.shape)
@@ -406,6 +415,18 @@ def _limit_behaviour(derivation, rng, seed):
         residual_backward(layers, states, v, activation=activation)
         return layers[layer].grads["weight"].copy()
 
+    def settled_scale(activation, depth, limit_masks):
+        """The largest t in SETTLE_SCALES where the masks along U and -U and at t/10 are limit_masks(sign)."""
+        def settled(scale, sign):
+            set_weights(scale, sign, depth)
+            masks = backward_masks(residual_forward(stacks[depth], x0, activation=activation), activation)
+            return all(np.array_equal(m, l) for m, l in zip(masks, limit_masks(sign)))
+        return next((t for t in SETTLE_SCALES if settled(t, 1.0) and settled(t, -1.0) and settled(t / 10, 1.0)), None)
+
+    def unsettled(what):
+        return Evidence(derivation.id, "N", f"{what}: no t in {SETTLE_SCALES[0]:.0e}..{SETTLE_SCALES[-1]:.0e} where "
+                        "every ReLU mask along U and -U is its limit's", False, undecided=True, seed=seed)
+
     scales = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5]
     errors = [_relative(grad_at(t), limit) for t in scales]
     linear_ok = errors[-1] < 1e-3 and all(b < a / 5 for a, b in zip(errors, errors[1:]))
@@ -414,21 +435,10 @@ def _limit_behaviour(derivation, rng, seed):
                          estimator="relative max error", estimate=errors[-1], threshold=1e-3, seed=seed,
                          details={"scales": scales, "errors": errors})]
     set_weights(1.0)
-    limit_signs = [layer(x0) > 0 for layer in stacks[3]]  # conv_{U^k}(x^0): the masks as t -> 0
-
-    def masks_at_limit(scale, sign):
-        """Whether every mask 1[relu(conv(x^k)) > 0] the backward pass uses at t = scale is its limit's."""
-        set_weights(scale, sign)
-        states = residual_forward(stacks[3], x0, activation="inner")
-        return all(np.array_equal((after - before) > 0, signs == (sign > 0))
-                   for before, after, signs in zip(states, states[1:], limit_signs))
-
-    t_inner = next((t for t in INNER_SCALES if masks_at_limit(t, 1.0) and masks_at_limit(t, -1.0)
-                    and masks_at_limit(t / 10, 1.0)), None)
+    conv_signs = [layer(x0) > 0 for layer in stacks[3]]  # conv_{U^k}(x^0)
+    t_inner = settled_scale("inner", 3, lambda sign: [s == (sign > 0) for s in conv_signs])
     if t_inner is None:
-        evidence.append(Evidence(
-            derivation.id, "N", f"ReLU around the convolution: no t in {INNER_SCALES[0]:.0e}..{INNER_SCALES[-1]:.0e} "
-            "where every ReLU mask along U and -U is its limit's", False, undecided=True, seed=seed))
+        evidence.append(unsettled("ReLU around the convolution"))
     else:
         inner_u, inner_minus = grad_at(t_inner, "inner"), grad_at(t_inner, "inner", -1.0)
         settled = _relative(grad_at(t_inner / 10, "inner"), inner_u)
@@ -440,11 +450,10 @@ def _limit_behaviour(derivation, rng, seed):
             f"({adds_up:.0e})", bool(apart > 0.1 and settled < 1e-3 and adds_up < 1e-3),
             estimator="relative max difference", estimate=apart, seed=seed,
             details={"settled_along_U": settled, "sum_minus_linear_limit": adds_up, "inner_t": t_inner}))
-    # the limit's mask is 1[x^0 > 0] only once t |conv_U(x^0)| < min |x^0|: take t a quarter of that
-    # scale (at most 1e-6), so an entry of x^0 near 0 cannot flip the mask along U or -U
-    set_weights(1.0, depth=1)
-    reach = np.abs(residual_forward(stacks[1], x0)[-1] - x0).max()  # max |conv_U(x^0)|
-    t_one = float(min(1e-6, 0.25 * np.abs(x0).min() / max(reach, np.finfo(float).tiny)))
+    t_one = settled_scale("outer", 1, lambda sign: [x0 > 0])
+    if t_one is None:
+        evidence.append(unsettled("ReLU around the sum, one layer"))
+        return evidence
     one_layer = _relative(grad_at(t_one, "outer", depth=1, layer=0), grad_at(t_one, "outer", -1.0, depth=1, layer=0))
     deeper = _relative(grad_at(1e-6, "outer"), grad_at(1e-6, "outer", -1.0))
     evidence.append(Evidence(

@@ -91,4 +91,4 @@ def test_weight_grad_limit_compares_the_inner_relu_only_where_its_masks_have_set
     result = run_check("residual.weight_grad_limit", "N", seed=17780697330903987986)
     assert result.outcome == "passed", [e.describe() for e in result.evidence if not e.passed]
     inner = next(e for e in result.evidence if "inner_t" in (e.details or {}))
-    assert inner.details["inner_t"] in residual.INNER_SCALES and inner.details["settled_along_U"] < 1e-3
+    assert inner.details["inner_t"] in residual.SETTLE_SCALES and inner.details["settled_along_U"] < 1e-3
