@@ -30,7 +30,7 @@ from nets import Module, no_grad
 from .evidence import Evidence
 
 __all__ = ["RTOL", "FULL_LIMIT", "GradientError", "gradient_error", "check_module", "check_loss", "fd_evidence",
-           "relative_error"]
+           "relative_error", "roundoff_noise"]
 
 EPS = np.finfo(np.float64).eps
 RTOL = 1e-7
@@ -140,13 +140,20 @@ def check_module(module: Module, x: np.ndarray, *, rng: np.random.Generator,
     return errors
 
 
+def roundoff_noise(value: float) -> float:
+    """The round-off of one evaluation of a function whose value is ``value``, 8ε·max(|value|, 1), for
+    ``gradient_error(noise=...)`` where f is not a sum of much larger cancelling terms. A derivative
+    far below f itself (a difference of two nearly equal losses) is then judged by its absolute error."""
+    return 8 * EPS * max(abs(float(value)), 1.0)
+
+
 def check_loss(loss: Module, x: np.ndarray, target: np.ndarray, *, rng: np.random.Generator,
                full: bool | None = None) -> GradientError:
     """Check the backward of a loss module (forward(input, target) → float) for its input."""
     x = np.array(x, dtype=np.float64)
     value = loss.forward(x, target)
     analytic = loss.backward(1.0)
-    noise = 8 * EPS * max(abs(value), 1.0)
+    noise = roundoff_noise(value)
 
     def f() -> float:
         with no_grad():

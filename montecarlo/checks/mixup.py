@@ -25,7 +25,7 @@ from scipy.stats import beta as beta_distribution
 import nets
 from nets.mixup import fit_classifier, one_hot, softmax_classifier
 from ..evidence import Evidence
-from ..finite_diff import RTOL, gradient_error, relative_error
+from ..finite_diff import RTOL, gradient_error, relative_error, roundoff_noise
 from .base import Case, alpha_per_test, declare, run_case
 
 __all__ = ["problem", "exact_objectives", "paired_draw", "weighted_cdf_draw", "ALPHAS"]
@@ -219,8 +219,11 @@ def _linearity_in_target(derivation, rng, seed):
                                                                         np.array(lam * l1 + (1 - lam) * l2)),
                     threshold=AGREE, seed=seed))
                 point = np.array([lam])
+                # l1 - l2 can be far below the losses themselves: the floor from their round-off judges
+                # it by its absolute error
                 error = gradient_error(lambda: loss(logits, point[0] * y1 + (1 - point[0]) * y2), point,
-                                       np.array([l1 - l2]), name="lam", rng=rng)
+                                       np.array([l1 - l2]), name="lam", rng=rng,
+                                       noise=roundoff_noise(max(abs(l1), abs(l2))))
                 evidence.append(Evidence(derivation.id, "F", f"{classes} classes, lam = {lam}: d l / d lam by "
                                                              "differences = l1 - l2", error.passed,
                                          estimator="floored relative error", estimate=error.relative_error,

@@ -97,3 +97,30 @@ def test_the_squared_error_gap_is_never_lost_in_round_off(seed):
     assert result.outcome == "passed"
     gaps = [e.details["gap"] for e in result.evidence if e.details and "gap" in e.details]
     assert len(gaps) == 2 and all(abs(g) >= 0.3 * 0.7 * (1 - 1 / 3) ** 2 for g in gaps)
+
+
+def test_a_derivative_far_below_the_loss_is_judged_by_its_absolute_error_and_a_wrong_one_still_fails():
+    # calibration's seed 41 (base seed 0): d l / d lam = l1 - l2 was small beside l itself, and the
+    # differences' round-off alone gave a relative error of 1.09e-7; the floor from roundoff_noise
+    # judges it by its absolute error, where 1% off, or the sign swapped, is still far out
+    import numpy as np
+    import nets
+    from montecarlo.checks import run_check
+    from montecarlo.finite_diff import gradient_error, roundoff_noise
+
+    assert run_check("mixup.ce_linear_in_target", "F", seed=16867128628894205185).outcome == "passed"
+    rng = np.random.default_rng(3)
+    loss = nets.SoftmaxCrossEntropy(reduction="sum")
+    logits = rng.normal(0, 2, (1, 10))
+    y1 = rng.dirichlet(np.ones(10), 1)
+    y2 = y1[:, ::-1].copy()  # another soft target with nearly the same loss
+    with nets.no_grad():
+        l1, l2 = loss(logits, y1), loss(logits, y2)
+    point = np.array([0.1])
+
+    def error(derivative):
+        return gradient_error(lambda: loss(logits, point[0] * y1 + (1 - point[0]) * y2), point,
+                              np.array([derivative]), name="lam", rng=rng, noise=roundoff_noise(max(l1, l2)))
+    with nets.no_grad():
+        assert error(l1 - l2).passed
+        assert not error(1.01 * (l1 - l2)).passed and not error(l2 - l1).passed
