@@ -225,9 +225,18 @@ class _Clock:
             raise _Budget()
 
 
+ALARM_REPEAT = 0.05  # seconds between alarms after the first, while the block runs on
+ALARM_REPEATS = 40  # the alarms after the first; the last one also disarms the timer
+
+
 @contextmanager
 def _interrupt_after(seconds: float | None):
-    """Raise _Budget inside the block after ``seconds`` (main thread with SIGALRM only)."""
+    """Raise _Budget inside the block after ``seconds`` (main thread with SIGALRM only).
+
+    An exception raised by a signal handler is lost when the signal lands in code that swallows
+    exceptions (a gc callback, a __del__, a weakref callback), so the alarm repeats every
+    ALARM_REPEAT seconds until the block ends; after ALARM_REPEATS repeats the handler disarms the
+    timer itself, so an alarm that lands in the cleanup below cannot keep firing."""
     usable = (seconds is not None and hasattr(signal, "setitimer")
               and threading.current_thread() is threading.main_thread())
     if not usable:
@@ -235,15 +244,21 @@ def _interrupt_after(seconds: float | None):
         return
     if seconds <= 0:
         raise _Budget()
+    state = {"armed": True, "fired": 0}
 
     def alarm(signum, frame):
-        raise _Budget()
+        state["fired"] += 1
+        if state["fired"] > ALARM_REPEATS:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        if state["armed"]:
+            raise _Budget()
 
     previous = signal.signal(signal.SIGALRM, alarm)
-    old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT)
     try:
         yield
     finally:
+        state["armed"] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if old_delay:
