@@ -92,3 +92,12 @@ def test_weight_grad_limit_compares_the_inner_relu_only_where_its_masks_have_set
     assert result.outcome == "passed", [e.describe() for e in result.evidence if not e.passed]
     inner = next(e for e in result.evidence if "inner_t" in (e.details or {}))
     assert inner.details["inner_t"] in residual.SETTLE_SCALES and inner.details["settled_along_U"] < 1e-3
+
+
+def test_weight_grad_limit_is_undecided_when_no_step_lets_the_masks_settle(monkeypatch):
+    # a step too large for any mask to reach its limit: the check says so, neither passed nor failed
+    monkeypatch.setattr(residual, "SETTLE_SCALES", (10.0,))
+    result = run_check("residual.weight_grad_limit", "N", seed=17780697330903987986)
+    assert result.outcome == "undecided"
+    unsettled = [e for e in result.evidence if e.undecided]
+    assert len(unsettled) == 2 and not any(e.passed for e in unsettled)
